@@ -1,0 +1,176 @@
+#include "cli_options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <sstream>
+
+#include "pt2onnx/error.h"
+
+namespace pt2onnx::cli {
+namespace {
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(text);
+  while (std::getline(in, part, sep)) parts.push_back(part);
+  if (!text.empty() && text.back() == sep) parts.emplace_back();
+  return parts;
+}
+
+std::pair<std::string, std::string> split_name(const std::string& text, const char* flag,
+                                               const char* example) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw Error(ErrorKind::kUsage, std::string(flag) + " '" + text + "' should look like " + example);
+  }
+  return {text.substr(0, colon), text.substr(colon + 1)};
+}
+
+int64_t parse_int(const std::string& text, const std::string& context) {
+  size_t used = 0;
+  int64_t value = 0;
+  try {
+    value = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size()) {
+    throw Error(ErrorKind::kUsage, context + ": '" + text + "' is not a whole number");
+  }
+  return value;
+}
+
+const char* kExamples = R"(
+Examples:
+  pt2onnx model.pt -o model.onnx
+  pt2onnx model.pt -o model.onnx --opset 11 --shape in:1x3x224x224 --dynamic in:0
+  pt2onnx model.pt -o model.onnx --input-names in --output-names out \
+      --shape in:1x3x224x224 --dynamic in:0=batch --dynamic out:0=batch
+
+Exit codes: 0 success, 2 bad command line, 3 model file missing/unreadable/not TorchScript,
+4 unsupported op or construct, 5 ONNX checker or shape inference rejected the result,
+6 output could not be written, 70 internal error.)";
+
+}  // namespace
+
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> names;
+  for (auto& n : split(text, ',')) {
+    if (n.empty()) throw Error(ErrorKind::kUsage, "empty name in '" + text + "'");
+    names.push_back(n);
+  }
+  return names;
+}
+
+std::pair<std::string, std::vector<int64_t>> parse_shape(const std::string& text) {
+  auto [name, dims_text] = split_name(text, "--shape", "NAME:D0xD1x... (e.g. in:1x3x224x224)");
+  std::vector<int64_t> dims;
+  if (dims_text.empty() || dims_text == "scalar") return {name, dims};
+  for (const auto& d : split(dims_text, 'x')) {
+    const int64_t v = parse_int(d, "--shape " + text);
+    if (v < 0) throw Error(ErrorKind::kUsage, "--shape " + text + ": sizes must be 0 or more");
+    dims.push_back(v);
+  }
+  return {name, dims};
+}
+
+std::pair<std::string, std::string> parse_dtype_option(const std::string& text) {
+  return split_name(text, "--dtype", "NAME:TYPE (e.g. ids:int64)");
+}
+
+std::pair<std::string, std::vector<DynamicAxis>> parse_dynamic(const std::string& text) {
+  auto [name, axes_text] = split_name(text, "--dynamic", "NAME:AXES (e.g. in:0 or in:0=batch,2)");
+  std::vector<DynamicAxis> axes;
+  for (const auto& item : split(axes_text, ',')) {
+    DynamicAxis axis;
+    const auto eq = item.find('=');
+    axis.axis = parse_int(item.substr(0, eq), "--dynamic " + text);
+    if (eq != std::string::npos) {
+      axis.symbol = item.substr(eq + 1);
+      if (axis.symbol.empty()) throw Error(ErrorKind::kUsage, "--dynamic " + text + ": empty axis name");
+    }
+    axes.push_back(axis);
+  }
+  if (axes.empty()) throw Error(ErrorKind::kUsage, "--dynamic " + text + ": no axes given");
+  return {name, axes};
+}
+
+ParseOutcome parse_command_line(int argc, const char* const* argv) {
+  ParseOutcome outcome;
+  CommandLine& cl = outcome.command_line;
+  ExportOptions& o = cl.options;
+  CLI::App app{"pt2onnx: convert a TorchScript model (.pt) to ONNX", "pt2onnx"};
+  app.footer(kExamples);
+  app.set_version_flag("--version", std::string("pt2onnx ") + PT2ONNX_VERSION);
+
+  std::string input_names, output_names, external_data;
+  std::vector<std::string> shapes, dtypes, dynamics;
+  bool no_params = false, no_fold = false, verbose = false, quiet = false;
+  app.add_option("model", o.model_path, "TorchScript file (torch.jit.script/trace + save)");
+  app.add_option("-o,--output", o.output_path, "ONNX file to write");
+  app.add_option("--opset", o.opset, "target ONNX opset, 9 to 17")->capture_default_str();
+  app.add_option("--input-names", input_names, "comma-separated graph input names, in order");
+  app.add_option("--output-names", output_names, "comma-separated graph output names, in order");
+  app.add_option("--shape", shapes, "static shape of an input: NAME:D0xD1x... (repeatable)");
+  app.add_option("--dtype", dtypes,
+                 "element type of an input: NAME:TYPE with TYPE float32 (default), float16, "
+                 "float64, int64, int32, int8, uint8 or bool (repeatable)");
+  app.add_option("--dynamic", dynamics,
+                 "dynamic axes of an input or output: NAME:0,2 or NAME:0=batch (repeatable)");
+  app.add_flag("--no-params", no_params, "leave the weights out (they become graph inputs)");
+  app.add_flag("--keep-initializers-as-inputs", o.keep_initializers_as_inputs,
+               "also list initializers as graph inputs");
+  app.add_flag("--no-fold", no_fold, "do not fold constant subgraphs");
+  app.add_option("--method", o.method, "method to export instead of forward")->capture_default_str();
+  app.add_flag("--list-ops", cl.list_ops, "list the supported ops (at --opset if given) and exit");
+  app.add_flag("-v,--verbose", verbose, "log each stage and print the TorchScript and ONNX graphs");
+  app.add_flag("-q,--quiet", quiet, "print errors only");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    outcome.exit_now = true;
+    outcome.exit_code = app.exit(e);
+    return outcome;
+  } catch (const CLI::CallForVersion& e) {
+    outcome.exit_now = true;
+    outcome.exit_code = app.exit(e);
+    return outcome;
+  } catch (const CLI::ParseError& e) {
+    throw Error(ErrorKind::kUsage, e.what());
+  }
+  if (verbose && quiet) throw Error(ErrorKind::kUsage, "--verbose and --quiet exclude each other");
+  cl.verbosity = verbose ? Verbosity::kVerbose : quiet ? Verbosity::kQuiet : Verbosity::kNormal;
+  o.export_params = !no_params;
+  o.constant_folding = !no_fold;
+  if (cl.list_ops) {
+    if (app.count("--opset") == 0) o.opset = 0;
+    return outcome;
+  }
+  if (o.model_path.empty()) throw Error(ErrorKind::kUsage, "no model given (pt2onnx MODEL.pt -o OUT.onnx)");
+  if (o.output_path.empty()) throw Error(ErrorKind::kUsage, "no output given: add -o OUT.onnx");
+  if (o.opset < kMinOpset || o.opset > kMaxOpset) {
+    throw Error(ErrorKind::kUsage, "--opset " + std::to_string(o.opset) + " is out of range (" +
+                                       std::to_string(kMinOpset) + " to " +
+                                       std::to_string(kMaxOpset) + ")");
+  }
+  if (!input_names.empty()) o.input_names = split_names(input_names);
+  if (!output_names.empty()) o.output_names = split_names(output_names);
+  for (const auto& s : shapes) {
+    auto [name, dims] = parse_shape(s);
+    o.shapes[name] = dims;
+  }
+  for (const auto& d : dtypes) {
+    auto [name, type] = parse_dtype_option(d);
+    o.dtypes[name] = type;
+  }
+  for (const auto& d : dynamics) {
+    auto [name, axes] = parse_dynamic(d);
+    auto& all = o.dynamic_axes[name];
+    all.insert(all.end(), axes.begin(), axes.end());
+  }
+  return outcome;
+}
+
+}  // namespace pt2onnx::cli

@@ -1,0 +1,36 @@
+// The command line: CLI11 definitions and the parsers for --shape/--dtype/--dynamic values.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pt2onnx/options.h"
+
+namespace pt2onnx::cli {
+
+enum class Verbosity { kQuiet, kNormal, kVerbose };
+
+struct CommandLine {
+  ExportOptions options;
+  Verbosity verbosity = Verbosity::kNormal;
+  bool list_ops = false;
+};
+
+// Throws pt2onnx::Error(kUsage) for bad values; returns nullopt-like `exit_now` for --help and
+// --version (after printing them).
+struct ParseOutcome {
+  CommandLine command_line;
+  bool exit_now = false;
+  int exit_code = 0;
+};
+ParseOutcome parse_command_line(int argc, const char* const* argv);
+
+// "in:1x3x224x224" -> {"in", {1, 3, 224, 224}}
+std::pair<std::string, std::vector<int64_t>> parse_shape(const std::string& text);
+// "in:float16" -> {"in", "float16"}
+std::pair<std::string, std::string> parse_dtype_option(const std::string& text);
+// "in:0", "in:2,3", "in:0=batch,2=height"
+std::pair<std::string, std::vector<DynamicAxis>> parse_dynamic(const std::string& text);
+std::vector<std::string> split_names(const std::string& text);
+
+}  // namespace pt2onnx::cli

@@ -1,0 +1,158 @@
+#include "convert/converter.h"
+
+#include <torch/csrc/jit/ir/ir.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "convert/input_specs.h"
+#include "convert/symbolic_context.h"
+#include "onnx/tensor_proto.h"
+#include "symbolics/registry.h"
+
+namespace pt2onnx::convert {
+namespace {
+
+using sym::Lowered;
+
+bool converted_lazily(const torch::jit::Node* node) {
+  return node->kind() == c10::prim::Constant || node->kind() == c10::prim::ListConstruct;
+}
+
+bool has_symbolic(const sym::EffectiveTable& table, const torch::jit::Node* node) {
+  std::string kind = node->kind().toQualString();
+  const std::string overload = node->maybeSchema() ? node->maybeSchema()->overload_name() : "";
+  if (table.find(kind, overload) != nullptr) return true;
+  const bool inplace = kind.size() > 2 && kind.back() == '_' && kind[kind.size() - 2] != '_';
+  return inplace && table.find(kind.substr(0, kind.size() - 1), overload) != nullptr;
+}
+
+// Every op without a lowering at the target opset, nested blocks included, before converting
+// anything: one run tells the user everything that is missing.
+void collect_unsupported(const torch::jit::Block* block, const sym::EffectiveTable& table,
+                         std::map<std::string, std::vector<std::string>>& missing) {
+  for (const torch::jit::Node* node : block->nodes()) {
+    for (const torch::jit::Block* sub : node->blocks()) collect_unsupported(sub, table, missing);
+    if (converted_lazily(node) || has_symbolic(table, node)) continue;
+    auto& sources = missing[node->kind().toQualString()];
+    const std::string source = sym::describe_source(*node);
+    if (sources.size() < 3 && !source.empty() &&
+        std::find(sources.begin(), sources.end(), source) == sources.end()) {
+      sources.push_back(source);
+    }
+  }
+}
+
+std::string unsupported_report(const std::map<std::string, std::vector<std::string>>& missing,
+                               int opset) {
+  const auto& registry = sym::OpsetRegistry::builtin();
+  const auto table = registry.resolve(opset);
+  std::ostringstream out;
+  out << missing.size() << (missing.size() == 1 ? " op has" : " ops have")
+      << " no ONNX lowering at opset " << opset << ":";
+  for (const auto& [kind, sources] : missing) {
+    out << "\n  " << kind;
+    if (const std::string* reason = table.mask_reason(kind)) out << " (" << *reason << ")";
+    if (auto first = registry.first_opset_supporting(kind)) {
+      if (*first > opset) out << ": supported from opset " << *first << "; rerun with --opset " << *first << " or later";
+    } else {
+      out << ": not supported by pt2onnx at any opset";
+    }
+    for (const auto& s : sources) out << "\n      at " << s;
+  }
+  return out.str();
+}
+
+std::string problems_report(const std::vector<sym::NodeProblem>& problems, int opset) {
+  std::ostringstream out;
+  out << "conversion failed at opset " << opset << ":";
+  for (const auto& p : problems) {
+    out << "\n  " << p.node_kind << ": " << p.message;
+    if (!p.source.empty()) out << "\n      at " << p.source;
+  }
+  return out.str();
+}
+
+ErrorKind worst_kind(const std::vector<sym::NodeProblem>& problems) {
+  for (const auto& p : problems) {
+    if (p.kind == ErrorKind::kInternal) return ErrorKind::kInternal;
+  }
+  for (const auto& p : problems) {
+    if (p.kind == ErrorKind::kUnsupported) return ErrorKind::kUnsupported;
+  }
+  return problems.front().kind;
+}
+
+onnx::TypeProto input_type(const torch::jit::Value* value, const InputSpec& spec) {
+  const auto kind = value->type()->kind();
+  if (kind == c10::TypeKind::IntType) return onnx_ir::tensor_type(onnx_ir::onnx_dtype(c10::kLong), {});
+  if (kind == c10::TypeKind::FloatType) return onnx_ir::tensor_type(onnx_ir::onnx_dtype(c10::kFloat), {});
+  if (kind == c10::TypeKind::BoolType) return onnx_ir::tensor_type(onnx_ir::onnx_dtype(c10::kBool), {});
+  onnx::TypeProto type = onnx_ir::tensor_type(onnx_ir::onnx_dtype(spec.dtype));
+  if (spec.shape) {
+    auto* shape = type.mutable_tensor_type()->mutable_shape();
+    for (size_t axis = 0; axis < spec.shape->size(); ++axis) {
+      auto* dim = shape->add_dim();
+      auto symbol = spec.dynamic.find(static_cast<int64_t>(axis));
+      if (symbol != spec.dynamic.end()) {
+        dim->set_dim_param(symbol->second);
+      } else {
+        dim->set_dim_value((*spec.shape)[axis]);
+      }
+    }
+  }
+  return type;
+}
+
+}  // namespace
+
+ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const ExportOptions& options) {
+  const torch::jit::Graph& graph = *loaded.graph;
+  const auto& registry = sym::OpsetRegistry::builtin();
+  const sym::EffectiveTable table = registry.resolve(options.opset);
+
+  std::map<std::string, std::vector<std::string>> missing;
+  collect_unsupported(graph.block(), table, missing);
+  if (!missing.empty()) throw Error(ErrorKind::kUnsupported, unsupported_report(missing, options.opset));
+
+  ConvertedGraph out;
+  out.builder = std::make_unique<onnx_ir::GraphBuilder>(options.opset, options.constant_folding);
+  onnx_ir::GraphBuilder& builder = *out.builder;
+
+  const IoSpecs specs = resolve_io_specs(loaded, options);
+  for (const auto& name : specs.output_names) builder.fresh_name(name);  // reserve them
+  out.input_names = specs.input_names;
+
+  sym::SymbolicContext ctx(builder, table, options);
+  std::vector<Lowered> params;
+  for (size_t i = 0; i < graph.inputs().size(); ++i) {
+    const torch::jit::Value* value = graph.inputs()[i];
+    params.emplace_back(builder.add_input(specs.input_names[i], input_type(value, specs.inputs[i])));
+  }
+  std::vector<Lowered> results = ctx.convert_block(*graph.block(), params);
+  if (!ctx.problems().empty()) {
+    throw Error(worst_kind(ctx.problems()), problems_report(ctx.problems(), options.opset));
+  }
+
+  std::vector<onnx_ir::ValueName> flat;
+  for (const auto& r : results) {
+    if (r.kind == Lowered::Kind::kTensor || r.kind == Lowered::Kind::kSequence) {
+      flat.push_back(r.name);
+    } else if (r.kind == Lowered::Kind::kList) {
+      flat.insert(flat.end(), r.items.begin(), r.items.end());
+    } else {
+      throw Error(ErrorKind::kUnsupported, "the model returns None or a non-tensor value, which "
+                                           "ONNX graphs cannot output");
+    }
+  }
+  const std::vector<std::string> output_names = output_names_for(specs, flat.size(), options);
+  for (size_t i = 0; i < flat.size(); ++i) {
+    out.output_names.push_back(builder.add_output(flat[i], output_names[i]));
+  }
+  apply_output_dynamic_axes(builder, out.output_names, specs, options);
+  check_no_baked_dynamic_sizes(builder, specs);
+  return out;
+}
+
+}  // namespace pt2onnx::convert

@@ -1,0 +1,90 @@
+#include "pt2onnx/export.h"
+
+#include <torch/csrc/jit/ir/ir.h>
+
+#include <sstream>
+
+#include "convert/converter.h"
+#include "loader/torchscript_loader.h"
+#include "onnx/model_writer.h"
+#include "passes/pipeline.h"
+#include "pt2onnx/error.h"
+#include "symbolics/registry.h"
+
+namespace pt2onnx {
+namespace {
+
+void log_to(const LogSink& log, LogLevel level, const std::string& message) {
+  if (log) log(level, message);
+}
+
+}  // namespace
+
+const char* error_kind_name(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kUsage: return "usage";
+    case ErrorKind::kBadInput: return "bad input";
+    case ErrorKind::kUnsupported: return "unsupported";
+    case ErrorKind::kInvalidOutput: return "invalid output";
+    case ErrorKind::kWriteFailed: return "write failed";
+    case ErrorKind::kInternal: return "internal error";
+  }
+  return "error";
+}
+
+ExportSummary export_model(const ExportOptions& options, const LogSink& log, bool dump_graphs) {
+  if (options.opset < kMinOpset || options.opset > kMaxOpset) {
+    throw Error(ErrorKind::kUsage, "--opset " + std::to_string(options.opset) +
+                                       " is out of range: pt2onnx writes opsets " +
+                                       std::to_string(kMinOpset) + " to " +
+                                       std::to_string(kMaxOpset));
+  }
+  log_to(log, LogLevel::kDebug, "loading " + options.model_path);
+  loader::LoadedGraph loaded = loader::load_torchscript(options.model_path, options.method);
+  passes::prepare_graph(loaded.graph);
+  if (dump_graphs) {
+    std::ostringstream text;
+    text << *loaded.graph;
+    log_to(log, LogLevel::kDebug, "prepared TorchScript graph:\n" + text.str());
+  }
+  log_to(log, LogLevel::kDebug, "converting at opset " + std::to_string(options.opset));
+  convert::ConvertedGraph converted = convert::convert_graph(loaded, options);
+  if (dump_graphs) {
+    log_to(log, LogLevel::kDebug, "ONNX graph:\n" + converted.builder->dump());
+  }
+  ExportSummary summary;
+  summary.output_path = options.output_path;
+  summary.input_names = converted.input_names;
+  summary.output_names = converted.output_names;
+  summary.node_count = converted.builder->node_count();
+  for (const auto& init : converted.builder->initializers()) {
+    ++summary.initializer_count;
+    summary.initializer_bytes += static_cast<int64_t>(init.value.nbytes());
+  }
+  log_to(log, LogLevel::kDebug, "writing " + options.output_path);
+  onnx_ir::WriteResult written = onnx_ir::write_model(*converted.builder, options);
+  summary.file_bytes = written.file_bytes;
+  summary.extra_files = written.extra_files;
+  return summary;
+}
+
+std::string list_supported_ops(int opset) {
+  const auto& registry = sym::OpsetRegistry::builtin();
+  std::ostringstream out;
+  for (const auto& [key, opsets] : registry.coverage()) {
+    if (opset != 0 && std::find(opsets.begin(), opsets.end(), opset) == opsets.end()) continue;
+    out << key << "\t";
+    // Opsets come as runs: "9-17", "11-17", or "9-10, 13-17" where masked in between.
+    for (size_t i = 0; i < opsets.size();) {
+      size_t j = i;
+      while (j + 1 < opsets.size() && opsets[j + 1] == opsets[j] + 1) ++j;
+      out << (i ? ", " : "") << opsets[i];
+      if (j > i) out << "-" << opsets[j];
+      i = j + 1;
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace pt2onnx

@@ -1,0 +1,36 @@
+// The library's entry point: TorchScript file in, ONNX file out.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "pt2onnx/options.h"
+
+namespace pt2onnx {
+
+enum class LogLevel { kDebug, kInfo, kWarn };
+using LogSink = std::function<void(LogLevel, const std::string&)>;
+
+struct ExportSummary {
+  std::string output_path;
+  std::vector<std::string> extra_files;  // external data files written beside the model
+  std::vector<std::string> input_names;
+  std::vector<std::string> output_names;
+  int64_t node_count = 0;
+  int64_t initializer_count = 0;
+  int64_t initializer_bytes = 0;
+  int64_t file_bytes = 0;
+};
+
+// Converts options.model_path to options.output_path. Throws pt2onnx::Error; on any failure no
+// output file is left behind. `dump_graphs` logs the prepared TorchScript graph and the ONNX
+// graph at debug level.
+ExportSummary export_model(const ExportOptions& options, const LogSink& log = nullptr,
+                           bool dump_graphs = false);
+
+// One line per (op, opsets) for --list-ops; `opset` 0 lists every opset's coverage.
+std::string list_supported_ops(int opset);
+
+}  // namespace pt2onnx

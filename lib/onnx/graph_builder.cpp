@@ -1,0 +1,448 @@
+#include "onnx/graph_builder.h"
+
+#include <ATen/ATen.h>
+#include <onnx/defs/schema.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <functional>
+#include <sstream>
+
+#include "onnx/constant_folder.h"
+#include "onnx/tensor_proto.h"
+#include "pt2onnx/error.h"
+
+namespace pt2onnx::onnx_ir {
+namespace {
+
+// Constants up to this many elements are offered to ONNX shape inference as known data (so
+// Reshape/Slice/Unsqueeze shapes come out exact) and are de-duplicated by content.
+constexpr int64_t kSmallConstantElements = 4096;
+
+void set_attribute(onnx::AttributeProto& proto, const std::string& name, const AttrValue& value) {
+  proto.set_name(name);
+  std::visit(
+      [&proto](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, int64_t>) {
+          proto.set_type(onnx::AttributeProto::INT);
+          proto.set_i(v);
+        } else if constexpr (std::is_same_v<T, float>) {
+          proto.set_type(onnx::AttributeProto::FLOAT);
+          proto.set_f(v);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          proto.set_type(onnx::AttributeProto::STRING);
+          proto.set_s(v);
+        } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
+          proto.set_type(onnx::AttributeProto::INTS);
+          for (int64_t x : v) proto.add_ints(x);
+        } else if constexpr (std::is_same_v<T, std::vector<float>>) {
+          proto.set_type(onnx::AttributeProto::FLOATS);
+          for (float x : v) proto.add_floats(x);
+        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          proto.set_type(onnx::AttributeProto::STRINGS);
+          for (const auto& x : v) proto.add_strings(x);
+        } else if constexpr (std::is_same_v<T, at::Tensor>) {
+          proto.set_type(onnx::AttributeProto::TENSOR);
+          *proto.mutable_t() = to_tensor_proto(v, "");
+        } else {
+          proto.set_type(onnx::AttributeProto::GRAPH);
+          proto.mutable_g()->Swap(v.get());
+        }
+      },
+      value.storage());
+}
+
+std::string content_key(const at::Tensor& t) {
+  std::string key = std::to_string(static_cast<int>(t.scalar_type())) + "|";
+  for (int64_t d : t.sizes()) key += std::to_string(d) + ",";
+  key += "|";
+  const at::Tensor dense = t.contiguous();
+  key.append(static_cast<const char*>(dense.data_ptr()), dense.nbytes());
+  return key;
+}
+
+void rename_in_graph(onnx::GraphProto& graph, const std::string& from, const std::string& to) {
+  for (auto& node : *graph.mutable_node()) {
+    for (auto& in : *node.mutable_input()) {
+      if (in == from) in = to;
+    }
+    for (auto& out : *node.mutable_output()) {
+      if (out == from) out = to;
+    }
+    for (auto& attr : *node.mutable_attribute()) {
+      if (attr.has_g()) rename_in_graph(*attr.mutable_g(), from, to);
+    }
+  }
+  for (auto& out : *graph.mutable_output()) {
+    if (out.name() == from) out.set_name(to);
+  }
+}
+
+}  // namespace
+
+onnx::TypeProto tensor_type(int32_t elem_type) {
+  onnx::TypeProto type;
+  type.mutable_tensor_type()->set_elem_type(elem_type);
+  return type;
+}
+
+onnx::TypeProto tensor_type(int32_t elem_type, const std::vector<int64_t>& dims) {
+  onnx::TypeProto type = tensor_type(elem_type);
+  auto* shape = type.mutable_tensor_type()->mutable_shape();
+  for (int64_t d : dims) shape->add_dim()->set_dim_value(d);
+  return type;
+}
+
+onnx::TypeProto relaxed_type(const onnx::TypeProto& type, bool keep_rank) {
+  onnx::TypeProto out;
+  if (type.has_tensor_type()) {
+    out.mutable_tensor_type()->set_elem_type(type.tensor_type().elem_type());
+    if (keep_rank && type.tensor_type().has_shape()) {
+      auto* shape = out.mutable_tensor_type()->mutable_shape();
+      for (int i = 0; i < type.tensor_type().shape().dim_size(); ++i) shape->add_dim();
+    }
+    return out;
+  }
+  if (type.has_sequence_type()) {
+    *out.mutable_sequence_type()->mutable_elem_type() =
+        relaxed_type(type.sequence_type().elem_type(), keep_rank);
+    return out;
+  }
+  return type;
+}
+
+GraphBuilder::GraphBuilder(int opset, bool fold_constants)
+    : opset_(opset), fold_constants_(fold_constants) {
+  graphs_.push_back(std::make_shared<onnx::GraphProto>());
+  open_graphs_.push_back(graphs_.front().get());
+}
+
+ValueName GraphBuilder::fresh_name(const std::string& hint) {
+  const std::string base = hint.empty() ? "v" : hint;
+  if (used_names_.insert(base).second) return base;
+  int64_t& counter = name_counters_[base];
+  while (true) {
+    std::string candidate = base + "_" + std::to_string(++counter);
+    if (used_names_.insert(candidate).second) return candidate;
+  }
+}
+
+onnx::NodeProto& GraphBuilder::append_node(const std::string& op_type,
+                                           const std::vector<ValueName>& inputs,
+                                           const Attrs& attrs, size_t num_outputs) {
+  onnx::GraphProto& graph = *open_graphs_.back();
+  onnx::NodeProto& node = *graph.add_node();
+  node.set_op_type(op_type);
+  node.set_name(fresh_name(op_type));
+  for (const auto& in : inputs) node.add_input(in);
+  for (size_t i = 0; i < num_outputs; ++i) {
+    const std::string out = fresh_name(op_type + "_out");
+    node.add_output(out);
+    produced_by_node_.insert(out);
+  }
+  for (const auto& attr : attrs) set_attribute(*node.add_attribute(), attr.name, attr.value);
+  ++node_count_;
+  return node;
+}
+
+std::vector<ValueName> GraphBuilder::emit(const std::string& op_type,
+                                          const std::vector<ValueName>& inputs,
+                                          const Attrs& attrs, size_t num_outputs) {
+  const onnx::OpSchema* schema = onnx::OpSchemaRegistry::Schema(op_type, opset_, "");
+  if (schema == nullptr) {
+    throw Error(ErrorKind::kInternal,
+                "ONNX opset " + std::to_string(opset_) + " has no operator " + op_type);
+  }
+  onnx::NodeProto& node = append_node(op_type, inputs, attrs, num_outputs);
+  try {
+    schema->Verify(node);
+  } catch (const std::exception& e) {
+    throw Error(ErrorKind::kInternal, "emitted an invalid " + op_type + " node: " + e.what());
+  }
+  std::vector<ValueName> outputs(node.output().begin(), node.output().end());
+  if (fold_constants_ && try_fold(node, outputs)) {
+    // The node was evaluated: drop it, its outputs are now constants.
+    open_graphs_.back()->mutable_node()->RemoveLast();
+    --node_count_;
+    return outputs;
+  }
+  infer_types(node);
+  return outputs;
+}
+
+std::vector<ValueName> GraphBuilder::emit_typed(const std::string& op_type,
+                                                const std::vector<ValueName>& inputs,
+                                                const Attrs& attrs,
+                                                const std::vector<onnx::TypeProto>& output_types) {
+  onnx::NodeProto& node = append_node(op_type, inputs, attrs, output_types.size());
+  std::vector<ValueName> outputs(node.output().begin(), node.output().end());
+  for (size_t i = 0; i < outputs.size(); ++i) types_[outputs[i]] = output_types[i];
+  return outputs;
+}
+
+bool GraphBuilder::try_fold(const onnx::NodeProto& node, std::vector<ValueName>& outputs) {
+  std::vector<const at::Tensor*> values;
+  for (const auto& in : node.input()) {
+    if (in.empty()) {
+      values.push_back(nullptr);
+      continue;
+    }
+    const at::Tensor* known = constant_of(in);
+    if (known == nullptr) return false;
+    values.push_back(known);
+  }
+  auto folded = evaluate_constant_node(node, values, opset_);
+  if (!folded || folded->size() != outputs.size()) return false;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    produced_by_node_.erase(outputs[i]);
+    outputs[i] = add_constant((*folded)[i], node.op_type() + "_folded");
+  }
+  return true;
+}
+
+void GraphBuilder::infer_types(onnx::NodeProto& node) {
+  const onnx::OpSchema* schema = onnx::OpSchemaRegistry::Schema(node.op_type(), opset_, "");
+  if (schema == nullptr || !schema->has_type_and_shape_inference_function()) return;
+  std::unordered_map<std::string, onnx::TypeProto*> input_types;
+  std::unordered_map<std::string, const onnx::TensorProto*> input_data;
+  for (const auto& in : node.input()) {
+    if (in.empty()) continue;
+    auto it = types_.find(in);
+    if (it != types_.end()) input_types[in] = &it->second;
+    if (const onnx::TensorProto* data = small_constant_proto(in)) input_data[in] = data;
+  }
+  const std::unordered_map<std::string, const onnx::SparseTensorProto*> no_sparse;
+  onnx::shape_inference::InferenceContextImpl ctx(node, input_types, input_data, no_sparse,
+                                                  &shape_values_);
+  try {
+    schema->GetTypeAndShapeInferenceFunction()(ctx);
+    // Symbolic values of small int64 tensors (Shape -> Gather -> Concat -> Reshape), so a
+    // reshape to a computed shape keeps its rank and its dynamic dims' names.
+    if (schema->has_data_propagation_function()) {
+      for (int i = 0; i < node.output_size(); ++i) {
+        const onnx::TypeProto* type = ctx.getOutputType(static_cast<size_t>(i));
+        if (type != nullptr) input_types[node.output(i)] = const_cast<onnx::TypeProto*>(type);
+      }
+      onnx::shape_inference::DataPropagationContextImpl data_ctx(node, input_types, input_data,
+                                                                 shape_values_);
+      schema->GetDataPropagationFunction()(data_ctx);
+    }
+  } catch (const std::exception& e) {
+    throw Error(ErrorKind::kInvalidOutput,
+                "ONNX shape inference rejects the " + node.op_type() + " node: " + e.what());
+  }
+  for (int i = 0; i < node.output_size(); ++i) {
+    const onnx::TypeProto* type = ctx.getOutputType(static_cast<size_t>(i));
+    if (type != nullptr && type->value_case() != onnx::TypeProto::VALUE_NOT_SET) {
+      types_[node.output(i)] = *type;
+    }
+  }
+}
+
+const onnx::TensorProto* GraphBuilder::small_constant_proto(const ValueName& name) {
+  auto cached = small_constant_protos_.find(name);
+  if (cached != small_constant_protos_.end()) return &cached->second;
+  const at::Tensor* value = constant_of(name);
+  if (value == nullptr || value->numel() > 64) return nullptr;
+  return &small_constant_protos_.emplace(name, to_tensor_proto(*value, name)).first->second;
+}
+
+ValueName GraphBuilder::add_constant(const at::Tensor& value, const std::string& name_hint) {
+  std::string key;
+  if (value.numel() <= kSmallConstantElements) {
+    key = content_key(value);
+    auto it = constant_dedup_.find(key);
+    if (it != constant_dedup_.end()) return it->second;
+  }
+  const ValueName name = fresh_name(name_hint.empty() ? "const" : name_hint);
+  const at::Tensor dense = value.contiguous();
+  initializers_.push_back({name, dense, false});
+  constants_[name] = dense;
+  std::vector<int64_t> dims(dense.sizes().begin(), dense.sizes().end());
+  types_[name] = tensor_type(onnx_dtype(dense.scalar_type()), dims);
+  if (!key.empty()) constant_dedup_.emplace(std::move(key), name);
+  return name;
+}
+
+ValueName GraphBuilder::add_parameter(const std::string& name, const at::Tensor& value,
+                                      bool embed) {
+  const ValueName unique = fresh_name(name);
+  std::vector<int64_t> dims(value.sizes().begin(), value.sizes().end());
+  onnx::TypeProto type = tensor_type(onnx_dtype(value.scalar_type()), dims);
+  if (embed) {
+    initializers_.push_back({unique, value, true});
+    constants_[unique] = value;
+    types_[unique] = type;
+  } else {
+    auto* input = main_graph().add_input();
+    input->set_name(unique);
+    *input->mutable_type() = type;
+    types_[unique] = type;
+  }
+  return unique;
+}
+
+ValueName GraphBuilder::add_input(const std::string& name, const onnx::TypeProto& type) {
+  used_names_.insert(name);
+  auto* input = open_graphs_.back()->add_input();
+  input->set_name(name);
+  *input->mutable_type() = type;
+  types_[name] = type;
+  return name;
+}
+
+ValueName GraphBuilder::add_output(const ValueName& value, const std::string& output_name) {
+  onnx::GraphProto& graph = *open_graphs_.back();
+  bool already_output = false;
+  for (const auto& out : graph.output()) already_output |= out.name() == value;
+  bool produced_here = false;
+  if (produced_by_node_.count(value) != 0) {
+    for (const auto& node : graph.node()) {
+      for (const auto& out : node.output()) produced_here |= out == value;
+    }
+  }
+  ValueName result = value;
+  if (output_name != value) {
+    if (produced_here && !already_output && !in_subgraph()) {
+      rename_everywhere(value, output_name);
+      result = output_name;
+    } else {
+      onnx::NodeProto& node = append_node("Identity", {value}, {}, 1);
+      result = node.output(0);
+      if (const auto* type = type_of(value)) types_[result] = *type;
+      if (!in_subgraph()) {
+        rename_everywhere(result, output_name);
+        result = output_name;
+      }
+    }
+  } else if (!produced_here || already_output) {
+    onnx::NodeProto& node = append_node("Identity", {value}, {}, 1);
+    result = node.output(0);
+    if (const auto* type = type_of(value)) types_[result] = *type;
+  }
+  auto* out = graph.add_output();
+  out->set_name(result);
+  if (const auto* type = type_of(result)) *out->mutable_type() = *type;
+  return result;
+}
+
+void GraphBuilder::rename_everywhere(const ValueName& from, const ValueName& to) {
+  rename_in_graph(main_graph(), from, to);
+  for (size_t i = 1; i < open_graphs_.size(); ++i) rename_in_graph(*open_graphs_[i], from, to);
+  auto type = types_.find(from);
+  if (type != types_.end()) {
+    types_[to] = type->second;
+  }
+  produced_by_node_.insert(to);
+  used_names_.insert(to);
+}
+
+void GraphBuilder::begin_subgraph(const std::string& name) {
+  graphs_.push_back(std::make_shared<onnx::GraphProto>());
+  graphs_.back()->set_name(fresh_name(name));
+  open_graphs_.push_back(graphs_.back().get());
+}
+
+std::shared_ptr<onnx::GraphProto> GraphBuilder::end_subgraph() {
+  if (open_graphs_.size() <= 1) throw Error(ErrorKind::kInternal, "no subgraph is open");
+  onnx::GraphProto* graph = open_graphs_.back();
+  open_graphs_.pop_back();
+  for (auto& owned : graphs_) {
+    if (owned.get() == graph) {
+      auto result = owned;
+      owned.reset();
+      return result;
+    }
+  }
+  throw Error(ErrorKind::kInternal, "subgraph bookkeeping is broken");
+}
+
+const onnx::TypeProto* GraphBuilder::type_of(const ValueName& name) const {
+  auto it = types_.find(name);
+  return it == types_.end() ? nullptr : &it->second;
+}
+
+void GraphBuilder::set_type(const ValueName& name, const onnx::TypeProto& type) {
+  types_[name] = type;
+}
+
+const at::Tensor* GraphBuilder::constant_of(const ValueName& name) const {
+  auto it = constants_.find(name);
+  return it == constants_.end() ? nullptr : &it->second;
+}
+
+std::optional<int32_t> GraphBuilder::elem_type(const ValueName& name) const {
+  const auto* type = type_of(name);
+  if (type == nullptr || !type->has_tensor_type()) return std::nullopt;
+  const int32_t elem = type->tensor_type().elem_type();
+  if (elem == 0) return std::nullopt;
+  return elem;
+}
+
+std::optional<int64_t> GraphBuilder::rank(const ValueName& name) const {
+  const auto* type = type_of(name);
+  if (type == nullptr || !type->has_tensor_type() || !type->tensor_type().has_shape()) {
+    return std::nullopt;
+  }
+  return type->tensor_type().shape().dim_size();
+}
+
+std::optional<std::vector<std::optional<int64_t>>> GraphBuilder::dims(const ValueName& name) const {
+  const auto* type = type_of(name);
+  if (type == nullptr || !type->has_tensor_type() || !type->tensor_type().has_shape()) {
+    return std::nullopt;
+  }
+  std::vector<std::optional<int64_t>> out;
+  for (const auto& dim : type->tensor_type().shape().dim()) {
+    if (dim.has_dim_value()) {
+      out.emplace_back(dim.dim_value());
+    } else {
+      out.emplace_back(std::nullopt);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string type_text(const onnx::TypeProto* type) {
+  if (type == nullptr || !type->has_tensor_type()) return "?";
+  std::string out = onnx_dtype_name(type->tensor_type().elem_type());
+  if (!type->tensor_type().has_shape()) return out + "[*]";
+  out += "[";
+  for (int i = 0; i < type->tensor_type().shape().dim_size(); ++i) {
+    const auto& d = type->tensor_type().shape().dim(i);
+    out += (i ? "," : "") + (d.has_dim_value() ? std::to_string(d.dim_value())
+                              : d.has_dim_param() ? d.dim_param() : std::string("?"));
+  }
+  return out + "]";
+}
+
+}  // namespace
+
+std::string GraphBuilder::dump() const {
+  std::ostringstream out;
+  std::function<void(const onnx::GraphProto&, int)> visit = [&](const onnx::GraphProto& graph,
+                                                                 int depth) {
+    const std::string indent(static_cast<size_t>(depth) * 2, ' ');
+    for (const auto& node : graph.node()) {
+      out << indent;
+      for (int i = 0; i < node.output_size(); ++i) {
+        out << (i ? ", " : "") << node.output(i) << ": " << type_text(type_of(node.output(i)));
+      }
+      out << " = " << node.op_type() << "(";
+      for (int i = 0; i < node.input_size(); ++i) out << (i ? ", " : "") << node.input(i);
+      out << ")\n";
+      for (const auto& attr : node.attribute()) {
+        if (attr.has_g()) {
+          out << indent << "  " << attr.name() << ":\n";
+          visit(attr.g(), depth + 2);
+        }
+      }
+    }
+  };
+  visit(*graphs_.front(), 0);
+  return out.str();
+}
+
+}  // namespace pt2onnx::onnx_ir

@@ -1,0 +1,16 @@
+// pt2onnx's own TorchScript passes (LibTorch has no equivalent); pipeline.cpp orders them.
+#pragma once
+
+#include <memory>
+
+namespace torch::jit {
+struct Graph;
+}
+
+namespace pt2onnx::passes {
+
+// Removes nodes that are the identity at inference (dropout in eval mode, detach, contiguous,
+// clone without a memory format, the autograd-only prim::profile-style markers).
+void drop_no_op_nodes(std::shared_ptr<torch::jit::Graph>& graph);
+
+}  // namespace pt2onnx::passes

@@ -1,0 +1,25 @@
+#include "passes/pipeline.h"
+
+#include <torch/csrc/jit/ir/ir.h>
+#include <torch/csrc/jit/passes/constant_propagation.h>
+#include <torch/csrc/jit/passes/dead_code_elimination.h>
+#include <torch/csrc/jit/passes/inliner.h>
+#include <torch/csrc/jit/passes/lower_tuples.h>
+#include <torch/csrc/jit/passes/remove_mutation.h>
+
+#include "passes/passes.h"
+
+namespace pt2onnx::passes {
+
+// LibTorch's own passes do the heavy lifting (docs/architecture.md says why each is here).
+void prepare_graph(std::shared_ptr<torch::jit::Graph>& graph) {
+  torch::jit::Inline(*graph);                 // calls to submodules and functions
+  torch::jit::LowerAllTuples(graph);          // tuple inputs/outputs/loop-carried values
+  torch::jit::RemoveListMutation(graph);      // list.append in straight-line code
+  torch::jit::RemoveTensorMutation(graph);    // x.add_(y) -> x = x.add(y) where alias-safe
+  torch::jit::ConstantPropagation(graph);     // also folds branches on constants (training)
+  drop_no_op_nodes(graph);                    // dropout/detach/contiguous etc. in eval mode
+  torch::jit::EliminateDeadCode(graph);
+}
+
+}  // namespace pt2onnx::passes

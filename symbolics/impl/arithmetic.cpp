@@ -1,0 +1,173 @@
+// Elementwise arithmetic, comparisons and unary math, on tensors and on TorchScript numbers.
+// Operands are promoted as torch does (Note [Type promotion] in symbolics/helpers.h).
+#include <ATen/ATen.h>
+#include <torch/csrc/jit/ir/ir.h>
+
+#include "symbolics/helpers.h"
+#include "symbolics/impl/arithmetic.h"
+
+namespace pt2onnx::sym {
+namespace {
+
+// A binary op computed in the promoted type of its operands.
+ValueName promoted_binary(SymbolicContext& ctx, const Node& node, const char* op,
+                          c10::ScalarType* result_type = nullptr) {
+  auto [a, b] = binary_operands(ctx, node);
+  const c10::ScalarType type = promoted_type(ctx, {a, b});
+  auto in = inputs_as(ctx, {a, b}, type);
+  if (result_type != nullptr) *result_type = type;
+  return ctx.emit(op, in);
+}
+
+// `other * alpha` where the schema has an alpha (add/sub) that is not 1.
+ValueName scaled_by_alpha(SymbolicContext& ctx, const Node& node, const ValueName& other,
+                          c10::ScalarType type) {
+  const auto* schema = node.maybeSchema();
+  if (schema == nullptr || !schema->argumentIndexWithName("alpha")) return other;
+  const double alpha = ctx.const_float(node, "alpha");
+  if (alpha == 1.0) return other;
+  return ctx.emit("Mul", {other, ctx.scalar_constant(alpha, type)});
+}
+
+Outputs add_or_sub(SymbolicContext& ctx, const Node& node, const char* op) {
+  auto [a, b] = binary_operands(ctx, node);
+  const c10::ScalarType type = promoted_type(ctx, {a, b});
+  auto in = inputs_as(ctx, {a, b}, type);
+  return {ctx.emit(op, {in[0], scaled_by_alpha(ctx, node, in[1], type)})};
+}
+
+Outputs comparison(SymbolicContext& ctx, const Node& node, const char* op, bool negate) {
+  ValueName r = promoted_binary(ctx, node, op);
+  if (negate) r = ctx.emit("Not", {r});
+  return {r};
+}
+
+Outputs unary(SymbolicContext& ctx, const Node& node, const char* op) {
+  ValueName x = ctx.tensor(node.input(0));
+  // ONNX's float math ops take floats only; torch computes integer inputs as float.
+  if (!c10::isFloatingType(ctx.dtype(x).value_or(c10::kFloat))) x = ctx.cast(x, c10::kFloat);
+  return {ctx.emit(op, {x})};
+}
+
+}  // namespace
+
+// aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) (and .Scalar, .int, .float)
+Outputs add_v9(SymbolicContext& ctx, const Node& node) { return add_or_sub(ctx, node, "Add"); }
+// aten::sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) (and .Scalar, .int, .float)
+Outputs sub_v9(SymbolicContext& ctx, const Node& node) { return add_or_sub(ctx, node, "Sub"); }
+// aten::rsub.Tensor(Tensor self, Tensor other, Scalar alpha=1) = other - self * alpha
+Outputs rsub_v9(SymbolicContext& ctx, const Node& node) {
+  auto [a, b] = binary_operands(ctx, node);
+  const c10::ScalarType type = promoted_type(ctx, {a, b});
+  auto in = inputs_as(ctx, {a, b}, type);
+  return {ctx.emit("Sub", {in[1], scaled_by_alpha(ctx, node, in[0], type)})};
+}
+// aten::mul.Tensor(Tensor self, Tensor other) (and number overloads)
+Outputs mul_v9(SymbolicContext& ctx, const Node& node) {
+  c10::ScalarType type;
+  auto [a, b] = binary_operands(ctx, node);
+  type = promoted_type(ctx, {a, b});
+  auto in = inputs_as(ctx, {a, b}, type);
+  // Bool tensors multiply as logical and (ONNX Mul has no bool).
+  if (type == c10::kBool) return {ctx.emit("And", in)};
+  return {ctx.emit("Mul", in)};
+}
+
+// aten::div.Tensor(Tensor self, Tensor other): true division, integer inputs give float32.
+Outputs div_v9(SymbolicContext& ctx, const Node& node) {
+  auto [a, b] = binary_operands(ctx, node);
+  c10::ScalarType type = promoted_type(ctx, {a, b});
+  if (!c10::isFloatingType(type)) type = c10::kFloat;
+  return {ctx.emit("Div", inputs_as(ctx, {a, b}, type))};
+}
+
+// aten::div.Tensor_mode(Tensor self, Tensor other, *, str? rounding_mode)
+Outputs div_mode_v9(SymbolicContext& ctx, const Node& node) {
+  if (ctx.is_none(node, "rounding_mode")) return div_v9(ctx, node);
+  const std::string mode = ctx.const_string(node, "rounding_mode");
+  auto [a, b] = binary_operands(ctx, node);
+  const c10::ScalarType type = promoted_type(ctx, {a, b});
+  auto in = inputs_as(ctx, {a, b}, type);
+  if (c10::isFloatingType(type)) {
+    ValueName q = ctx.emit("Div", in);
+    if (mode == "floor") return {ctx.emit("Floor", {q})};
+    // trunc: sign(q) * floor(|q|)
+    return {ctx.emit("Mul", {ctx.emit("Sign", {q}), ctx.emit("Floor", {ctx.emit("Abs", {q})})})};
+  }
+  ValueName q = ctx.emit("Div", in);  // integer Div truncates
+  if (mode == "trunc") return {q};
+  // floor for integers: q - ((a % b != 0) & ((a < 0) != (b < 0)))
+  const ValueName zero = ctx.scalar_constant(0, type);
+  ValueName rem = ctx.emit("Mod", in, {{"fmod", 1}});
+  ValueName inexact = ctx.emit("Not", {ctx.emit("Equal", {rem, zero})});
+  ValueName signs_differ = ctx.emit("Xor", {ctx.emit("Less", {in[0], zero}), ctx.emit("Less", {in[1], zero})});
+  ValueName fix = ctx.cast(ctx.emit("And", {inexact, signs_differ}), type);
+  return {ctx.emit("Sub", {q, fix})};
+}
+
+// aten::floordiv.int(int a, int b) -> int and aten::floor_divide(Tensor self, Tensor other):
+// torch 1.13 floors (torch.onnx exports truncation, which differs for negative operands).
+Outputs floor_divide_v9(SymbolicContext& ctx, const Node& node) {
+  auto [a, b] = binary_operands(ctx, node);
+  const c10::ScalarType type = promoted_type(ctx, {a, b});
+  auto in = inputs_as(ctx, {a, b}, type);
+  if (c10::isFloatingType(type)) return {ctx.emit("Floor", {ctx.emit("Div", in)})};
+  const ValueName zero = ctx.scalar_constant(0, type);
+  ValueName q = ctx.emit("Div", in);
+  ValueName rem = ctx.emit("Mod", in, {{"fmod", 1}});
+  ValueName inexact = ctx.emit("Not", {ctx.emit("Equal", {rem, zero})});
+  ValueName signs_differ = ctx.emit("Xor", {ctx.emit("Less", {in[0], zero}), ctx.emit("Less", {in[1], zero})});
+  return {ctx.emit("Sub", {q, ctx.cast(ctx.emit("And", {inexact, signs_differ}), type)})};
+}
+
+// aten::remainder.Tensor(Tensor self, Tensor other): Python's modulo (sign of the divisor).
+Outputs remainder_v9(SymbolicContext& ctx, const Node& node) {
+  auto [a, b] = binary_operands(ctx, node);
+  const c10::ScalarType type = promoted_type(ctx, {a, b});
+  auto in = inputs_as(ctx, {a, b}, type);
+  if (!c10::isFloatingType(type)) return {ctx.emit("Mod", in, {{"fmod", 0}})};
+  // a - floor(a / b) * b
+  ValueName q = ctx.emit("Floor", {ctx.emit("Div", in)});
+  return {ctx.emit("Sub", {in[0], ctx.emit("Mul", {q, in[1]})})};
+}
+
+// aten::pow.Tensor_Tensor / Tensor_Scalar / Scalar(Scalar self, Tensor exponent)
+Outputs pow_v9(SymbolicContext& ctx, const Node& node) {
+  const auto* schema = node.maybeSchema();
+  const torch::jit::Value* base = ctx.arg(node, schema && schema->argumentIndexWithName("a") ? "a" : "self");
+  const torch::jit::Value* exponent = schema && schema->argumentIndexWithName("b") ? ctx.arg(node, "b") : ctx.arg(node, "exponent");
+  c10::ScalarType type = promoted_type(ctx, {base, exponent});
+  // ONNX Pow-9 computes in float; integers round-trip through float32.
+  const c10::ScalarType compute = c10::isFloatingType(type) ? type : c10::kFloat;
+  auto in = inputs_as(ctx, {base, exponent}, compute);
+  return {ctx.cast(ctx.emit("Pow", in), type)};
+}
+
+Outputs eq_v9(SymbolicContext& ctx, const Node& node) { return comparison(ctx, node, "Equal", false); }
+Outputs ne_v9(SymbolicContext& ctx, const Node& node) { return comparison(ctx, node, "Equal", true); }
+Outputs lt_v9(SymbolicContext& ctx, const Node& node) { return comparison(ctx, node, "Less", false); }
+Outputs gt_v9(SymbolicContext& ctx, const Node& node) { return comparison(ctx, node, "Greater", false); }
+// le = not gt, ge = not lt (LessOrEqual/GreaterOrEqual arrive at opset 12)
+Outputs le_v9(SymbolicContext& ctx, const Node& node) { return comparison(ctx, node, "Greater", true); }
+Outputs ge_v9(SymbolicContext& ctx, const Node& node) { return comparison(ctx, node, "Less", true); }
+
+// aten::neg(Tensor self)
+Outputs neg_v9(SymbolicContext& ctx, const Node& node) { return {ctx.emit("Neg", {ctx.tensor(node.input(0))})}; }
+Outputs abs_v9(SymbolicContext& ctx, const Node& node) { return {ctx.emit("Abs", {ctx.tensor(node.input(0))})}; }
+Outputs sqrt_v9(SymbolicContext& ctx, const Node& node) { return unary(ctx, node, "Sqrt"); }
+Outputs exp_v9(SymbolicContext& ctx, const Node& node) { return unary(ctx, node, "Exp"); }
+Outputs log_v9(SymbolicContext& ctx, const Node& node) { return unary(ctx, node, "Log"); }
+Outputs reciprocal_v9(SymbolicContext& ctx, const Node& node) { return unary(ctx, node, "Reciprocal"); }
+Outputs floor_v9(SymbolicContext& ctx, const Node& node) { return {ctx.emit("Floor", {ctx.tensor(node.input(0))})}; }
+Outputs ceil_v9(SymbolicContext& ctx, const Node& node) { return {ctx.emit("Ceil", {ctx.tensor(node.input(0))})}; }
+Outputs sin_v9(SymbolicContext& ctx, const Node& node) { return unary(ctx, node, "Sin"); }
+Outputs cos_v9(SymbolicContext& ctx, const Node& node) { return unary(ctx, node, "Cos"); }
+Outputs erf_v9(SymbolicContext& ctx, const Node& node) { return unary(ctx, node, "Erf"); }
+// aten::rsqrt(Tensor self) = 1 / sqrt(x)
+Outputs rsqrt_v9(SymbolicContext& ctx, const Node& node) {
+  ValueName x = ctx.tensor(node.input(0));
+  if (!c10::isFloatingType(ctx.dtype(x).value_or(c10::kFloat))) x = ctx.cast(x, c10::kFloat);
+  return {ctx.emit("Reciprocal", {ctx.emit("Sqrt", {x})})};
+}
+
+}  // namespace pt2onnx::sym

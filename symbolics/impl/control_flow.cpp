@@ -1,0 +1,278 @@
+// prim::If, prim::Loop and the TorchScript plumbing around them: lists, tuples, scalars taken
+// from tensors, sizes, None checks. See docs/torchscript.md for how each construct maps to ONNX.
+#include <torch/csrc/jit/ir/ir.h>
+
+#include <limits>
+
+#include "onnx/ops.h"
+#include "onnx/tensor_proto.h"
+#include "symbolics/helpers.h"
+#include "symbolics/impl/control_flow.h"
+
+namespace pt2onnx::sym {
+namespace {
+
+// Type of an If output from its two branches: the element type, and the dims both agree on.
+onnx::TypeProto merged_type(const onnx::TypeProto* a, const onnx::TypeProto* b) {
+  if (a == nullptr) return b != nullptr ? onnx_ir::relaxed_type(*b, false) : onnx::TypeProto();
+  if (b == nullptr || !a->has_tensor_type() || !b->has_tensor_type()) return *a;
+  onnx::TypeProto out = onnx_ir::tensor_type(a->tensor_type().elem_type());
+  const auto& sa = a->tensor_type().shape();
+  const auto& sb = b->tensor_type().shape();
+  if (a->tensor_type().has_shape() && b->tensor_type().has_shape() &&
+      sa.dim_size() == sb.dim_size()) {
+    auto* shape = out.mutable_tensor_type()->mutable_shape();
+    for (int i = 0; i < sa.dim_size(); ++i) {
+      auto* dim = shape->add_dim();
+      if (sa.dim(i).has_dim_value() && sb.dim(i).has_dim_value() &&
+          sa.dim(i).dim_value() == sb.dim(i).dim_value()) {
+        dim->set_dim_value(sa.dim(i).dim_value());
+      } else if (sa.dim(i).has_dim_param() && sb.dim(i).has_dim_param() &&
+                 sa.dim(i).dim_param() == sb.dim(i).dim_param()) {
+        dim->set_dim_param(sa.dim(i).dim_param());
+      }
+    }
+  }
+  return out;
+}
+
+ValueName as_bool_condition(SymbolicContext& ctx, const torch::jit::Value* v) {
+  return ctx.cast(ctx.tensor(v), c10::kBool);
+}
+
+// Converts one block into a subgraph whose outputs are the block's outputs.
+std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
+                                                 const torch::jit::Block& block,
+                                                 const std::string& name,
+                                                 std::vector<onnx::TypeProto>& output_types) {
+  auto& g = ctx.builder();
+  g.begin_subgraph(name);
+  std::vector<Lowered> outs = ctx.convert_block(block, {});
+  output_types.clear();
+  for (const auto& out : outs) {
+    if (out.kind != Lowered::Kind::kTensor) {
+      g.end_subgraph();
+      ctx.fail_unsupported("an if-branch that returns a list or None cannot be an ONNX If "
+                           "output");
+    }
+    const ValueName result = g.add_output(out.name, out.name);
+    const auto* type = g.type_of(result);
+    output_types.push_back(type != nullptr ? *type : onnx::TypeProto());
+  }
+  return g.end_subgraph();
+}
+
+}  // namespace
+
+// prim::If(bool cond) with a then- and an else-block.
+// A condition known at conversion time (a constant, a rank, a static size, a None check) keeps
+// only the branch taken; otherwise ONNX If with one subgraph per branch.
+Outputs If_v9(SymbolicContext& ctx, const Node& node) {
+  const torch::jit::Value* cond = node.input(0);
+  if (auto known = ctx.known_value(cond)) {
+    const bool taken = known->isBool() ? known->toBool()
+                       : known->isInt() ? known->toInt() != 0
+                                        : known->toTensor().item<bool>();
+    return ctx.convert_block(*node.blocks()[taken ? 0 : 1], {});
+  }
+  const ValueName condition = as_bool_condition(ctx, cond);
+  std::vector<onnx::TypeProto> then_types, else_types;
+  auto then_graph = block_subgraph(ctx, *node.blocks()[0], "then_branch", then_types);
+  auto else_graph = block_subgraph(ctx, *node.blocks()[1], "else_branch", else_types);
+  std::vector<onnx::TypeProto> types;
+  for (size_t i = 0; i < then_types.size(); ++i) {
+    types.push_back(merged_type(&then_types[i], i < else_types.size() ? &else_types[i] : nullptr));
+  }
+  auto outs = ctx.builder().emit_typed("If", {condition},
+                                       {{"then_branch", then_graph}, {"else_branch", else_graph}},
+                                       types);
+  return Outputs(outs.begin(), outs.end());
+}
+
+// prim::Loop(int max_trip_count, bool start_condition, *carried) with body
+// block(int i, *carried) -> (bool continue, *carried).
+// ONNX Loop has the same shape; `while` loops have max_trip_count = INT64_MAX, which becomes an
+// omitted trip count. Carried values enter the body with their dims relaxed (a loop may change
+// them).
+Outputs Loop_v9(SymbolicContext& ctx, const Node& node) {
+  auto& g = ctx.builder();
+  ValueName trip;
+  auto known_trip = ctx.known_value(node.input(0));
+  if (!(known_trip && known_trip->isInt() &&
+        known_trip->toInt() == std::numeric_limits<int64_t>::max())) {
+    trip = ctx.cast(ctx.tensor(node.input(0)), c10::kLong);
+  }
+  const ValueName start_cond = as_bool_condition(ctx, node.input(1));
+  std::vector<ValueName> carried;
+  for (size_t i = 2; i < node.inputs().size(); ++i) carried.push_back(ctx.tensor(node.input(i)));
+
+  const torch::jit::Block& body = *node.blocks()[0];
+  g.begin_subgraph("loop_body");
+  std::vector<Lowered> params;
+  params.emplace_back(g.add_input(g.fresh_name("iteration"), onnx_ir::tensor_type(onnx::TensorProto::INT64, {})));
+  const ValueName cond_in = g.add_input(g.fresh_name("condition"), onnx_ir::tensor_type(onnx::TensorProto::BOOL, {}));
+  (void)cond_in;
+  std::vector<onnx::TypeProto> carried_types;
+  for (const auto& c : carried) {
+    const auto* t = g.type_of(c);
+    carried_types.push_back(t != nullptr ? onnx_ir::relaxed_type(*t) : onnx::TypeProto());
+    params.emplace_back(g.add_input(g.fresh_name(c + "_in"), carried_types.back()));
+  }
+  std::vector<Lowered> outs = ctx.convert_block(body, params);
+  std::vector<onnx::TypeProto> out_types;
+  for (size_t i = 0; i < outs.size(); ++i) {
+    if (outs[i].kind != Lowered::Kind::kTensor) {
+      g.end_subgraph();
+      ctx.fail_unsupported("a loop that carries a list or None is not supported yet");
+    }
+    ValueName value = outs[i].name;
+    if (i == 0) {
+      value = ctx.cast(value, c10::kBool);
+    } else if (auto want = ctx.dtype(carried[i - 1])) {
+      value = ctx.cast(value, *want);  // the body must give back the type it was given
+    }
+    const ValueName result = g.add_output(value, value);
+    if (i > 0) {
+      const auto* t = g.type_of(result);
+      onnx::TypeProto type = carried_types[i - 1];
+      if (t != nullptr && t->tensor_type().has_shape() != type.tensor_type().has_shape()) {
+        type = onnx_ir::relaxed_type(type, false);
+      }
+      out_types.push_back(type);
+    }
+  }
+  auto body_graph = g.end_subgraph();
+  std::vector<ValueName> inputs = {trip, start_cond};
+  inputs.insert(inputs.end(), carried.begin(), carried.end());
+  auto results = g.emit_typed("Loop", inputs, {{"body", body_graph}}, out_types);
+  return Outputs(results.begin(), results.end());
+}
+
+// prim::ListUnpack(list) -> elements: a list known element-wise, or a 1-d tensor of static
+// length (x.size() unpacked into b, c, h, w).
+Outputs ListUnpack_v9(SymbolicContext& ctx, const Node& node) {
+  Lowered list = ctx.lowered(node.input(0));
+  const size_t n = node.outputs().size();
+  if (list.kind == Lowered::Kind::kList) {
+    if (list.items.size() != n) ctx.fail_invalid("ListUnpack of a list of the wrong length");
+    return Outputs(list.items.begin(), list.items.end());
+  }
+  const ValueName t = ctx.tensor(node.input(0));
+  Outputs outs;
+  for (size_t i = 0; i < n; ++i) {
+    outs.emplace_back(ctx.emit("Gather", {t, ctx.int_constant(static_cast<int64_t>(i))}, {{"axis", 0}}));
+  }
+  return outs;
+}
+
+// prim::TupleConstruct / prim::TupleUnpack (what LowerAllTuples leaves, e.g. around outputs).
+Outputs TupleConstruct_v9(SymbolicContext& ctx, const Node& node) {
+  std::vector<ValueName> items;
+  for (const auto* in : node.inputs()) {
+    Lowered l = ctx.lowered(in);
+    if (l.kind == Lowered::Kind::kList) {
+      items.insert(items.end(), l.items.begin(), l.items.end());
+    } else {
+      items.push_back(ctx.tensor(in));
+    }
+  }
+  return {Lowered::list(items)};
+}
+
+Outputs TupleUnpack_v9(SymbolicContext& ctx, const Node& node) { return ListUnpack_v9(ctx, node); }
+
+// aten::size.int(Tensor self, int dim) -> int: the static size where known, else
+// Gather(Shape(x), dim).
+Outputs size_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  if (node.inputs().size() == 1) {
+    if (auto shape = ctx.static_shape(x)) return {ctx.ints_constant(*shape)};
+    return {ctx.emit("Shape", {x})};
+  }
+  return {onnx_ops::dim_size(ctx.builder(), x, ctx.const_int(node, "dim"))};
+}
+
+// aten::dim(Tensor self) -> int: always known (ranks are static in ONNX).
+Outputs dim_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.int_constant(ctx.require_rank(ctx.input(node, "self")))};
+}
+
+// aten::len.Tensor / len.t: the length of a list known element-wise, or dim 0 of a tensor.
+Outputs len_v9(SymbolicContext& ctx, const Node& node) {
+  Lowered l = ctx.lowered(node.input(0));
+  if (l.kind == Lowered::Kind::kList) return {ctx.int_constant(static_cast<int64_t>(l.items.size()))};
+  if (l.kind == Lowered::Kind::kSequence) return {ctx.emit("SequenceLength", {l.name})};
+  return {onnx_ops::dim_size(ctx.builder(), ctx.tensor(node.input(0)), 0)};
+}
+
+// prim::NumToTensor / aten::ScalarImplicit / prim::unchecked_cast: same data, other JIT type.
+Outputs passthrough_v9(SymbolicContext& ctx, const Node& node) { return {ctx.lowered(node.input(0))}; }
+
+// aten::Int / aten::Float / aten::Bool of a one-element tensor: a 0-d value of that type.
+Outputs Int_v9(SymbolicContext& ctx, const Node& node) {
+  ValueName x = ctx.tensor(node.input(0));
+  if (ctx.rank(x) != 0) x = ctx.emit("Reshape", {x, ctx.ints_constant({})});
+  return {ctx.cast(x, c10::kLong)};
+}
+
+Outputs Float_v9(SymbolicContext& ctx, const Node& node) {
+  ValueName x = ctx.tensor(node.input(0));
+  if (ctx.rank(x) != 0) x = ctx.emit("Reshape", {x, ctx.ints_constant({})});
+  return {ctx.cast(x, c10::kFloat)};
+}
+
+Outputs Bool_v9(SymbolicContext& ctx, const Node& node) {
+  ValueName x = ctx.tensor(node.input(0));
+  if (ctx.rank(x) != 0) x = ctx.emit("Reshape", {x, ctx.ints_constant({})});
+  return {ctx.cast(x, c10::kBool)};
+}
+
+// aten::__is__ / aten::__isnot__ (None checks on optionals): decided at conversion time.
+Outputs is_v9(SymbolicContext& ctx, const Node& node) {
+  const bool a_none = ctx.lowered(node.input(0)).kind == Lowered::Kind::kNone;
+  const bool b_none = ctx.lowered(node.input(1)).kind == Lowered::Kind::kNone;
+  if (!a_none && !b_none) ctx.fail_unsupported("`is` between two values that are not None");
+  return {ctx.scalar_constant(a_none == b_none ? 1 : 0, c10::kBool)};
+}
+
+Outputs isnot_v9(SymbolicContext& ctx, const Node& node) {
+  const bool a_none = ctx.lowered(node.input(0)).kind == Lowered::Kind::kNone;
+  const bool b_none = ctx.lowered(node.input(1)).kind == Lowered::Kind::kNone;
+  if (!a_none && !b_none) ctx.fail_unsupported("`is not` between two values that are not None");
+  return {ctx.scalar_constant(a_none != b_none ? 1 : 0, c10::kBool)};
+}
+
+// aten::__not__(bool) -> bool
+Outputs not_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.emit("Not", {ctx.cast(ctx.tensor(node.input(0)), c10::kBool)})};
+}
+
+// prim::RaiseException on a path the converter could not rule out.
+Outputs RaiseException_v9(SymbolicContext& ctx, const Node& node) {
+  ctx.fail_unsupported("the model raises an exception on a path that depends on run-time "
+                       "values; ONNX cannot raise exceptions (make the check static or remove it)");
+}
+
+// aten::warn, prim::Print-like side effects: nothing to export.
+Outputs no_op_v9(SymbolicContext& ctx, const Node& node) {
+  return Outputs(node.outputs().size(), Lowered::none());
+}
+
+// aten::__getitem__.t(t[] list, int idx) on a list known element-wise (constant index).
+Outputs getitem_v9(SymbolicContext& ctx, const Node& node) {
+  Lowered l = ctx.lowered(node.input(0));
+  const int64_t idx = ctx.const_int(node, "idx");
+  if (l.kind == Lowered::Kind::kList) {
+    const int64_t n = static_cast<int64_t>(l.items.size());
+    const int64_t i = idx < 0 ? idx + n : idx;
+    if (i < 0 || i >= n) ctx.fail_invalid("list index out of range");
+    return {l.items[static_cast<size_t>(i)]};
+  }
+  if (l.kind == Lowered::Kind::kSequence) {
+    return {ctx.emit("SequenceAt", {l.name, ctx.int_constant(idx)})};
+  }
+  // An int[] held as a 1-d tensor (x.size()[i]).
+  return {ctx.emit("Gather", {ctx.tensor(node.input(0)), ctx.int_constant(idx)}, {{"axis", 0}})};
+}
+
+}  // namespace pt2onnx::sym

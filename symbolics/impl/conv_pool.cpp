@@ -1,0 +1,216 @@
+// Convolutions and pooling.
+#include <torch/csrc/jit/ir/ir.h>
+
+#include "onnx/ops.h"
+#include "symbolics/helpers.h"
+#include "symbolics/impl/conv_pool.h"
+
+namespace pt2onnx::sym {
+namespace {
+
+// torch gives one value per spatial dim, or one value for all of them.
+std::vector<int64_t> per_dim(std::vector<int64_t> v, size_t spatial) {
+  if (v.size() == 1 && spatial > 1) v.assign(spatial, v[0]);
+  return v;
+}
+
+std::vector<int64_t> symmetric_pads(const std::vector<int64_t>& padding) {
+  std::vector<int64_t> pads = padding;
+  pads.insert(pads.end(), padding.begin(), padding.end());
+  return pads;
+}
+
+size_t spatial_rank(SymbolicContext& ctx, const ValueName& weight) {
+  return static_cast<size_t>(ctx.require_rank(weight) - 2);
+}
+
+// The Conv/ConvTranspose node shared by aten::_convolution and aten::convN(d).
+ValueName convolution(SymbolicContext& ctx, const ValueName& x, const ValueName& w,
+                      std::optional<ValueName> bias, std::vector<int64_t> stride,
+                      std::vector<int64_t> padding, std::vector<int64_t> dilation,
+                      bool transposed, std::vector<int64_t> output_padding, int64_t groups) {
+  const size_t n = spatial_rank(ctx, w);
+  auto wshape = ctx.static_shape(w);
+  Attrs attrs = {{"strides", per_dim(stride, n)},
+                 {"pads", symmetric_pads(per_dim(padding, n))},
+                 {"dilations", per_dim(dilation, n)},
+                 {"group", groups}};
+  if (wshape) attrs.push_back({"kernel_shape", std::vector<int64_t>(wshape->begin() + 2, wshape->end())});
+  if (transposed && std::any_of(output_padding.begin(), output_padding.end(), [](int64_t p) { return p != 0; })) {
+    attrs.push_back({"output_padding", per_dim(output_padding, n)});
+  }
+  std::vector<ValueName> inputs = {x, w};
+  if (bias) inputs.push_back(*bias);
+  return ctx.emit(transposed ? "ConvTranspose" : "Conv", inputs, attrs);
+}
+
+}  // namespace
+
+// aten::_convolution(input, weight, bias?, stride, padding, dilation, transposed,
+//                    output_padding, groups, benchmark, deterministic, cudnn_enabled, allow_tf32)
+// (what tracing records for every nn.ConvNd)
+Outputs _convolution_v9(SymbolicContext& ctx, const Node& node) {
+  return {convolution(ctx, ctx.input(node, "input"), ctx.input(node, "weight"),
+                      ctx.optional_input(node, "bias"), ctx.const_ints(node, "stride"),
+                      ctx.const_ints(node, "padding"), ctx.const_ints(node, "dilation"),
+                      ctx.const_bool(node, "transposed"), ctx.const_ints(node, "output_padding"),
+                      ctx.const_int(node, "groups"))};
+}
+
+// aten::conv1d/conv2d/conv3d(input, weight, bias?, stride, padding, dilation, groups)
+// The .padding overload takes padding='valid'|'same'.
+Outputs conv_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "input");
+  const ValueName w = ctx.input(node, "weight");
+  const size_t n = spatial_rank(ctx, w);
+  std::vector<int64_t> dilation = per_dim(ctx.const_ints(node, "dilation"), n);
+  std::vector<int64_t> padding;
+  auto pad_iv = ctx.known_value(ctx.arg(node, "padding"));
+  if (pad_iv && pad_iv->isString()) {
+    const std::string mode = pad_iv->toStringRef();
+    if (mode == "valid") {
+      padding.assign(n, 0);
+    } else {
+      // 'same' (stride 1): total padding dilation*(k-1), the odd one on the end as torch does.
+      auto wshape = ctx.static_shape(w);
+      if (!wshape) ctx.fail_invalid("padding='same' needs the weight's shape");
+      std::vector<int64_t> begin, end;
+      for (size_t i = 0; i < n; ++i) {
+        const int64_t total = dilation[i] * ((*wshape)[i + 2] - 1);
+        begin.push_back(total / 2);
+        end.push_back(total - total / 2);
+      }
+      std::vector<int64_t> pads = begin;
+      pads.insert(pads.end(), end.begin(), end.end());
+      auto wshape_attr = std::vector<int64_t>(wshape->begin() + 2, wshape->end());
+      std::vector<ValueName> inputs = {x, w};
+      if (auto b = ctx.optional_input(node, "bias")) inputs.push_back(*b);
+      return {ctx.emit("Conv", inputs,
+                       {{"strides", per_dim(ctx.const_ints(node, "stride"), n)},
+                        {"pads", pads},
+                        {"dilations", dilation},
+                        {"group", ctx.const_int(node, "groups")},
+                        {"kernel_shape", wshape_attr}})};
+    }
+  } else {
+    padding = ctx.const_ints(node, "padding");
+  }
+  return {convolution(ctx, x, w, ctx.optional_input(node, "bias"), ctx.const_ints(node, "stride"),
+                      padding, dilation, false, {}, ctx.const_int(node, "groups"))};
+}
+
+// aten::conv_transposeNd(input, weight, bias?, stride, padding, output_padding, groups, dilation)
+Outputs conv_transpose_v9(SymbolicContext& ctx, const Node& node) {
+  return {convolution(ctx, ctx.input(node, "input"), ctx.input(node, "weight"),
+                      ctx.optional_input(node, "bias"), ctx.const_ints(node, "stride"),
+                      ctx.const_ints(node, "padding"), ctx.const_ints(node, "dilation"), true,
+                      ctx.const_ints(node, "output_padding"), ctx.const_int(node, "groups"))};
+}
+
+// aten::max_poolNd(self, kernel_size, stride, padding, dilation, ceil_mode)
+// MaxPool-8 has neither dilations nor ceil_mode: max_pool_v9 takes the plain case only.
+Outputs max_pool_v9(SymbolicContext& ctx, const Node& node) {
+  const auto kernel = ctx.const_ints(node, "kernel_size");
+  const size_t n = kernel.size();
+  auto stride = ctx.const_ints(node, "stride");
+  if (stride.empty()) stride = kernel;
+  const auto dilation = per_dim(ctx.const_ints(node, "dilation"), n);
+  if (ctx.const_bool(node, "ceil_mode")) ctx.fail_unsupported("max pooling with ceil_mode=True needs opset 10");
+  if (std::any_of(dilation.begin(), dilation.end(), [](int64_t d) { return d != 1; })) {
+    ctx.fail_unsupported("max pooling with dilation needs opset 10");
+  }
+  return {ctx.emit("MaxPool", {ctx.input(node, "self")},
+                   {{"kernel_shape", kernel},
+                    {"strides", per_dim(stride, n)},
+                    {"pads", symmetric_pads(per_dim(ctx.const_ints(node, "padding"), n))}})};
+}
+Outputs max_pool_v10(SymbolicContext& ctx, const Node& node) {
+  const auto kernel = ctx.const_ints(node, "kernel_size");
+  const size_t n = kernel.size();
+  auto stride = ctx.const_ints(node, "stride");
+  if (stride.empty()) stride = kernel;
+  return {ctx.emit("MaxPool", {ctx.input(node, "self")},
+                   {{"kernel_shape", kernel},
+                    {"strides", per_dim(stride, n)},
+                    {"pads", symmetric_pads(per_dim(ctx.const_ints(node, "padding"), n))},
+                    {"dilations", per_dim(ctx.const_ints(node, "dilation"), n)},
+                    {"ceil_mode", ctx.const_int(node, "ceil_mode")}})};
+}
+
+// aten::avg_poolNd(self, kernel_size, stride, padding, ceil_mode, count_include_pad,
+//                  divisor_override?)
+Outputs avg_pool_v9(SymbolicContext& ctx, const Node& node) {
+  const auto kernel = ctx.const_ints(node, "kernel_size");
+  const size_t n = kernel.size();
+  auto stride = ctx.const_ints(node, "stride");
+  if (stride.empty()) stride = kernel;
+  if (ctx.const_bool(node, "ceil_mode")) ctx.fail_unsupported("average pooling with ceil_mode=True needs opset 10");
+  const auto* schema = node.maybeSchema();
+  if (schema && schema->argumentIndexWithName("divisor_override") && !ctx.is_none(node, "divisor_override")) {
+    ctx.fail_unsupported("average pooling with divisor_override");
+  }
+  const bool include_pad = !schema || !schema->argumentIndexWithName("count_include_pad") ||
+                           ctx.const_bool(node, "count_include_pad");
+  return {ctx.emit("AveragePool", {ctx.input(node, "self")},
+                   {{"kernel_shape", kernel},
+                    {"strides", per_dim(stride, n)},
+                    {"pads", symmetric_pads(per_dim(ctx.const_ints(node, "padding"), n))},
+                    {"count_include_pad", include_pad ? 1 : 0}})};
+}
+Outputs avg_pool_v10(SymbolicContext& ctx, const Node& node) {
+  const auto kernel = ctx.const_ints(node, "kernel_size");
+  const size_t n = kernel.size();
+  auto stride = ctx.const_ints(node, "stride");
+  if (stride.empty()) stride = kernel;
+  const auto* schema = node.maybeSchema();
+  if (schema && schema->argumentIndexWithName("divisor_override") && !ctx.is_none(node, "divisor_override")) {
+    ctx.fail_unsupported("average pooling with divisor_override");
+  }
+  const bool include_pad = !schema || !schema->argumentIndexWithName("count_include_pad") ||
+                           ctx.const_bool(node, "count_include_pad");
+  return {ctx.emit("AveragePool", {ctx.input(node, "self")},
+                   {{"kernel_shape", kernel},
+                    {"strides", per_dim(stride, n)},
+                    {"pads", symmetric_pads(per_dim(ctx.const_ints(node, "padding"), n))},
+                    {"count_include_pad", include_pad ? 1 : 0},
+                    {"ceil_mode", ctx.const_int(node, "ceil_mode")}})};
+}
+
+// aten::adaptive_avg_poolNd(self, output_size) / adaptive_max_poolNd (first output):
+// output 1 everywhere is GlobalXPool; otherwise a plain pool when the static input sizes divide
+// evenly (what torch.onnx does too).
+namespace {
+Outputs adaptive_pool(SymbolicContext& ctx, const Node& node, const char* global_op, const char* op) {
+  const ValueName x = ctx.input(node, "self");
+  const auto out = ctx.const_ints(node, "output_size");
+  ValueName y;
+  if (std::all_of(out.begin(), out.end(), [](int64_t s) { return s == 1; })) {
+    y = ctx.emit(global_op, {x});
+  } else {
+    auto shape = ctx.static_shape(x);
+    if (!shape) ctx.fail_unsupported("adaptive pooling to a size other than 1 needs static spatial sizes (give --shape)");
+    std::vector<int64_t> kernel;
+    const size_t first = shape->size() - out.size();
+    for (size_t i = 0; i < out.size(); ++i) {
+      const int64_t in = (*shape)[first + i];
+      if (in % out[i] != 0) ctx.fail_unsupported("adaptive pooling where the input size is not a multiple of the output size");
+      kernel.push_back(in / out[i]);
+    }
+    y = ctx.emit(op, {x}, {{"kernel_shape", kernel}, {"strides", kernel}});
+  }
+  if (node.outputs().size() == 2) {
+    if (!node.output(1)->uses().empty()) ctx.fail_unsupported("the indices output of adaptive max pooling");
+    return {y, Lowered::none()};
+  }
+  return {y};
+}
+}  // namespace
+
+Outputs adaptive_avg_pool_v9(SymbolicContext& ctx, const Node& node) {
+  return adaptive_pool(ctx, node, "GlobalAveragePool", "AveragePool");
+}
+Outputs adaptive_max_pool_v9(SymbolicContext& ctx, const Node& node) {
+  return adaptive_pool(ctx, node, "GlobalMaxPool", "MaxPool");
+}
+
+}  // namespace pt2onnx::sym

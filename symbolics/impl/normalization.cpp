@@ -1,0 +1,124 @@
+// Batch, layer, group and instance normalization.
+#include <ATen/ATen.h>
+#include <torch/csrc/jit/ir/ir.h>
+
+#include "onnx/ops.h"
+#include "symbolics/helpers.h"
+#include "symbolics/impl/normalization.h"
+
+namespace pt2onnx::sym {
+namespace {
+
+// An all-`value` vector of the channel count, for an omitted affine weight or bias.
+ValueName filled_like_channels(SymbolicContext& ctx, int64_t channels, double value, c10::ScalarType type) {
+  return ctx.constant(at::full({channels}, value, at::TensorOptions().dtype(type)));
+}
+
+}  // namespace
+
+// aten::batch_norm(input, weight?, bias?, running_mean?, running_var?, training, momentum, eps,
+//                  cudnn_enabled): inference BatchNormalization with the running statistics.
+Outputs batch_norm_v9(SymbolicContext& ctx, const Node& node) {
+  if (ctx.const_bool(node, "training")) {
+    ctx.fail_unsupported("batch_norm in training mode (export the model after model.eval())");
+  }
+  const ValueName x = ctx.input(node, "input");
+  const ValueName mean = ctx.input(node, "running_mean");
+  const ValueName var = ctx.input(node, "running_var");
+  auto mean_shape = ctx.static_shape(mean);
+  if (!mean_shape) ctx.fail_invalid("batch_norm's running_mean has no static shape");
+  const int64_t channels = (*mean_shape)[0];
+  const auto type = ctx.dtype(mean).value_or(c10::kFloat);
+  ValueName scale = ctx.is_none(node, "weight") ? filled_like_channels(ctx, channels, 1.0, type)
+                                                : ctx.input(node, "weight");
+  ValueName bias = ctx.is_none(node, "bias") ? filled_like_channels(ctx, channels, 0.0, type)
+                                             : ctx.input(node, "bias");
+  ValueName input = x;
+  // BatchNormalization wants at least (N, C, D1); torch accepts (N, C).
+  const auto r = ctx.rank(x);
+  if (r == 2) input = onnx_ops::unsqueeze(ctx.builder(), x, {2});
+  ValueName y = ctx.emit("BatchNormalization", {input, scale, bias, mean, var},
+                         {{"epsilon", ctx.const_float(node, "eps")},
+                          {"momentum", 1.0 - ctx.const_float(node, "momentum")}});
+  if (r == 2) y = onnx_ops::squeeze(ctx.builder(), y, {2});
+  return {y};
+}
+
+// aten::layer_norm(input, normalized_shape, weight?, bias?, eps, cudnn_enable)
+// Before opset 17: (x - mean) / sqrt(var + eps) * w + b over the trailing axes.
+Outputs layer_norm_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "input");
+  const auto normalized = ctx.const_ints(node, "normalized_shape");
+  std::vector<int64_t> axes;
+  for (int64_t i = -static_cast<int64_t>(normalized.size()); i < 0; ++i) axes.push_back(i);
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  auto& g = ctx.builder();
+  ValueName mean = onnx_ops::reduce(g, "ReduceMean", x, axes, true);
+  ValueName centered = ctx.emit("Sub", {x, mean});
+  ValueName var = onnx_ops::reduce(g, "ReduceMean", ctx.emit("Mul", {centered, centered}), axes, true);
+  ValueName denom = ctx.emit("Sqrt", {ctx.emit("Add", {var, ctx.scalar_constant(ctx.const_float(node, "eps"), type)})});
+  ValueName y = ctx.emit("Div", {centered, denom});
+  if (!ctx.is_none(node, "weight")) y = ctx.emit("Mul", {y, ctx.input(node, "weight")});
+  if (!ctx.is_none(node, "bias")) y = ctx.emit("Add", {y, ctx.input(node, "bias")});
+  return {y};
+}
+
+// Opset 17: LayerNormalization. It requires a scale, so an omitted weight becomes ones.
+Outputs layer_norm_v17(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "input");
+  const auto normalized = ctx.const_ints(node, "normalized_shape");
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  ValueName scale = ctx.is_none(node, "weight")
+                        ? ctx.constant(at::ones(normalized, at::TensorOptions().dtype(type)))
+                        : ctx.input(node, "weight");
+  std::vector<ValueName> inputs = {x, scale};
+  if (!ctx.is_none(node, "bias")) inputs.push_back(ctx.input(node, "bias"));
+  return {ctx.emit("LayerNormalization", inputs,
+                   {{"axis", -static_cast<int64_t>(normalized.size())},
+                    {"epsilon", ctx.const_float(node, "eps")}})};
+}
+
+// aten::group_norm(input, num_groups, weight?, bias?, eps, cudnn_enabled):
+// InstanceNormalization over (N, groups, -1), then the per-channel affine.
+Outputs group_norm_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "input");
+  const int64_t groups = ctx.const_int(node, "num_groups");
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  const int64_t rank = ctx.require_rank(x);
+  ValueName grouped = ctx.emit("Reshape", {x, ctx.ints_constant({0, groups, -1})});
+  ValueName ones = ctx.constant(at::ones({groups}, at::TensorOptions().dtype(type)));
+  ValueName zeros = ctx.constant(at::zeros({groups}, at::TensorOptions().dtype(type)));
+  ValueName normed = ctx.emit("InstanceNormalization", {grouped, ones, zeros},
+                              {{"epsilon", ctx.const_float(node, "eps")}});
+  ValueName y = ctx.emit("Reshape", {normed, ctx.emit("Shape", {x})});
+  std::vector<int64_t> axes;
+  for (int64_t i = 1; i < rank - 1; ++i) axes.push_back(i);
+  if (!ctx.is_none(node, "weight")) {
+    ValueName w = ctx.input(node, "weight");
+    if (!axes.empty()) w = onnx_ops::unsqueeze(ctx.builder(), w, axes);
+    y = ctx.emit("Mul", {y, w});
+  }
+  if (!ctx.is_none(node, "bias")) {
+    ValueName b = ctx.input(node, "bias");
+    if (!axes.empty()) b = onnx_ops::unsqueeze(ctx.builder(), b, axes);
+    y = ctx.emit("Add", {y, b});
+  }
+  return {y};
+}
+
+// aten::instance_norm(input, weight?, bias?, running_mean?, running_var?, use_input_stats,
+//                     momentum, eps, cudnn_enabled)
+Outputs instance_norm_v9(SymbolicContext& ctx, const Node& node) {
+  if (!ctx.const_bool(node, "use_input_stats")) {
+    ctx.fail_unsupported("instance_norm with track_running_stats in eval mode");
+  }
+  const ValueName x = ctx.input(node, "input");
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  auto channels = static_dim(ctx, x, 1);
+  if (!channels) ctx.fail_invalid("instance_norm needs a static channel count (give --shape)");
+  ValueName scale = ctx.is_none(node, "weight") ? filled_like_channels(ctx, *channels, 1.0, type) : ctx.input(node, "weight");
+  ValueName bias = ctx.is_none(node, "bias") ? filled_like_channels(ctx, *channels, 0.0, type) : ctx.input(node, "bias");
+  return {ctx.emit("InstanceNormalization", {x, scale, bias}, {{"epsilon", ctx.const_float(node, "eps")}})};
+}
+
+}  // namespace pt2onnx::sym

@@ -1,0 +1,9 @@
+// Opset 14: HardSwish.
+#include "symbolics/impl/all.h"
+#include "symbolics/tables/tables.h"
+
+namespace pt2onnx::sym {
+
+void register_opset14(SymbolicTable& t) { t.add("aten::hardswish", hardswish_v14); }
+
+}  // namespace pt2onnx::sym

@@ -1,0 +1,9 @@
+// Opset 17: LayerNormalization.
+#include "symbolics/impl/all.h"
+#include "symbolics/tables/tables.h"
+
+namespace pt2onnx::sym {
+
+void register_opset17(SymbolicTable& t) { t.add("aten::layer_norm", layer_norm_v17); }
+
+}  // namespace pt2onnx::sym
