@@ -17,6 +17,9 @@ void register_opset10(SymbolicTable& t) {
   t.add("aten::upsample_linear1d", upsample_linear_v10);
   t.add("aten::upsample_bilinear2d", upsample_linear_v10);
   t.add("aten::upsample_trilinear3d", upsample_linear_v10);
+  // ---- math, activations, reductions, linear algebra (helper: math)
+  // ---- tensors, indexing, factories, padding (helper: tensor)
+  // ---- nn layers, recurrent, resampling, TorchScript lists (helper: nn)
 }
 
 }  // namespace pt2onnx::sym

@@ -4,6 +4,11 @@
 
 namespace pt2onnx::sym {
 
-void register_opset14(SymbolicTable& t) { t.add("aten::hardswish", hardswish_v14); }
+void register_opset14(SymbolicTable& t) {
+  t.add("aten::hardswish", hardswish_v14);
+  // ---- math, activations, reductions, linear algebra (helper: math)
+  // ---- tensors, indexing, factories, padding (helper: tensor)
+  // ---- nn layers, recurrent, resampling, TorchScript lists (helper: nn)
+}
 
 }  // namespace pt2onnx::sym

@@ -4,6 +4,10 @@
 
 namespace pt2onnx::sym {
 
-void register_opset16(SymbolicTable& t) {}
+void register_opset16(SymbolicTable& t) {
+  // ---- math, activations, reductions, linear algebra (helper: math)
+  // ---- tensors, indexing, factories, padding (helper: tensor)
+  // ---- nn layers, recurrent, resampling, TorchScript lists (helper: nn)
+}
 
 }  // namespace pt2onnx::sym

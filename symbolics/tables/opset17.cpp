@@ -4,6 +4,11 @@
 
 namespace pt2onnx::sym {
 
-void register_opset17(SymbolicTable& t) { t.add("aten::layer_norm", layer_norm_v17); }
+void register_opset17(SymbolicTable& t) {
+  t.add("aten::layer_norm", layer_norm_v17);
+  // ---- math, activations, reductions, linear algebra (helper: math)
+  // ---- tensors, indexing, factories, padding (helper: tensor)
+  // ---- nn layers, recurrent, resampling, TorchScript lists (helper: nn)
+}
 
 }  // namespace pt2onnx::sym
