@@ -22,7 +22,8 @@ std::pair<std::string, std::string> split_name(const std::string& text, const ch
                                                const char* example) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0) {
-    throw Error(ErrorKind::kUsage, std::string(flag) + " '" + text + "' should look like " + example);
+    throw Error(ErrorKind::kUsage,
+                std::string(flag) + " '" + text + "' should look like " + example);
   }
   return {text.substr(0, colon), text.substr(colon + 1)};
 }
@@ -88,7 +89,8 @@ std::pair<std::string, std::vector<DynamicAxis>> parse_dynamic(const std::string
     axis.axis = parse_int(item.substr(0, eq), "--dynamic " + text);
     if (eq != std::string::npos) {
       axis.symbol = item.substr(eq + 1);
-      if (axis.symbol.empty()) throw Error(ErrorKind::kUsage, "--dynamic " + text + ": empty axis name");
+      if (axis.symbol.empty())
+        throw Error(ErrorKind::kUsage, "--dynamic " + text + ": empty axis name");
     }
     axes.push_back(axis);
   }
@@ -122,7 +124,8 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   app.add_flag("--keep-initializers-as-inputs", o.keep_initializers_as_inputs,
                "also list initializers as graph inputs");
   app.add_flag("--no-fold", no_fold, "do not fold constant subgraphs");
-  app.add_option("--method", o.method, "method to export instead of forward")->capture_default_str();
+  app.add_option("--method", o.method, "method to export instead of forward")
+      ->capture_default_str();
   app.add_flag("--list-ops", cl.list_ops, "list the supported ops (at --opset if given) and exit");
   app.add_flag("-v,--verbose", verbose, "log each stage and print the TorchScript and ONNX graphs");
   app.add_flag("-q,--quiet", quiet, "print errors only");
@@ -148,7 +151,8 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     if (app.count("--opset") == 0) o.opset = 0;
     return outcome;
   }
-  if (o.model_path.empty()) throw Error(ErrorKind::kUsage, "no model given (pt2onnx MODEL.pt -o OUT.onnx)");
+  if (o.model_path.empty())
+    throw Error(ErrorKind::kUsage, "no model given (pt2onnx MODEL.pt -o OUT.onnx)");
   if (o.output_path.empty()) throw Error(ErrorKind::kUsage, "no output given: add -o OUT.onnx");
   if (o.opset < kMinOpset || o.opset > kMaxOpset) {
     throw Error(ErrorKind::kUsage, "--opset " + std::to_string(o.opset) + " is out of range (" +

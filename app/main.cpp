@@ -53,17 +53,23 @@ int main(int argc, char** argv) {
   }
   logger->set_level(cl.verbosity == pt2onnx::cli::Verbosity::kVerbose ? spdlog::level::debug
                     : cl.verbosity == pt2onnx::cli::Verbosity::kQuiet ? spdlog::level::err
-                                                                       : spdlog::level::info);
+                                                                      : spdlog::level::info);
   auto sink = [&logger](pt2onnx::LogLevel level, const std::string& message) {
     switch (level) {
-      case pt2onnx::LogLevel::kDebug: logger->debug(message); break;
-      case pt2onnx::LogLevel::kInfo: logger->info(message); break;
-      case pt2onnx::LogLevel::kWarn: logger->warn(message); break;
+      case pt2onnx::LogLevel::kDebug:
+        logger->debug(message);
+        break;
+      case pt2onnx::LogLevel::kInfo:
+        logger->info(message);
+        break;
+      case pt2onnx::LogLevel::kWarn:
+        logger->warn(message);
+        break;
     }
   };
   try {
-    const auto summary = pt2onnx::export_model(
-        cl.options, sink, cl.verbosity == pt2onnx::cli::Verbosity::kVerbose);
+    const auto summary =
+        pt2onnx::export_model(cl.options, sink, cl.verbosity == pt2onnx::cli::Verbosity::kVerbose);
     logger->info("wrote {} (opset {}, {} nodes, {} initializers, {})", summary.output_path,
                  cl.options.opset, summary.node_count, summary.initializer_count,
                  human_bytes(summary.file_bytes));

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "convert/converter.h"
+#include "convert/input_specs.h"
 #include "loader/torchscript_loader.h"
 #include "onnx/model_writer.h"
 #include "passes/pipeline.h"
@@ -22,12 +23,18 @@ void log_to(const LogSink& log, LogLevel level, const std::string& message) {
 
 const char* error_kind_name(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kUsage: return "usage";
-    case ErrorKind::kBadInput: return "bad input";
-    case ErrorKind::kUnsupported: return "unsupported";
-    case ErrorKind::kInvalidOutput: return "invalid output";
-    case ErrorKind::kWriteFailed: return "write failed";
-    case ErrorKind::kInternal: return "internal error";
+    case ErrorKind::kUsage:
+      return "usage";
+    case ErrorKind::kBadInput:
+      return "bad input";
+    case ErrorKind::kUnsupported:
+      return "unsupported";
+    case ErrorKind::kInvalidOutput:
+      return "invalid output";
+    case ErrorKind::kWriteFailed:
+      return "write failed";
+    case ErrorKind::kInternal:
+      return "internal error";
   }
   return "error";
 }
@@ -39,16 +46,23 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
                                        std::to_string(kMinOpset) + " to " +
                                        std::to_string(kMaxOpset));
   }
+  onnx_ir::check_output_location(options.output_path);  // fail before the slow part
   log_to(log, LogLevel::kDebug, "loading " + options.model_path);
   loader::LoadedGraph loaded = loader::load_torchscript(options.model_path, options.method);
-  passes::prepare_graph(loaded.graph);
+  convert::IoSpecs specs = convert::resolve_io_specs(loaded, options);
+  std::vector<std::optional<int64_t>> ranks;
+  for (const auto& input : specs.inputs) {
+    ranks.push_back(input.shape ? std::optional<int64_t>(input.shape->size()) : std::nullopt);
+  }
+  passes::prepare_graph(loaded.graph, ranks);
+  convert::infer_missing_input_ranks(*loaded.graph, specs);
   if (dump_graphs) {
     std::ostringstream text;
     text << *loaded.graph;
     log_to(log, LogLevel::kDebug, "prepared TorchScript graph:\n" + text.str());
   }
   log_to(log, LogLevel::kDebug, "converting at opset " + std::to_string(options.opset));
-  convert::ConvertedGraph converted = convert::convert_graph(loaded, options);
+  convert::ConvertedGraph converted = convert::convert_graph(loaded, specs, options);
   if (dump_graphs) {
     log_to(log, LogLevel::kDebug, "ONNX graph:\n" + converted.builder->dump());
   }
@@ -56,14 +70,12 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
   summary.output_path = options.output_path;
   summary.input_names = converted.input_names;
   summary.output_names = converted.output_names;
-  summary.node_count = converted.builder->node_count();
-  for (const auto& init : converted.builder->initializers()) {
-    ++summary.initializer_count;
-    summary.initializer_bytes += static_cast<int64_t>(init.value.nbytes());
-  }
   log_to(log, LogLevel::kDebug, "writing " + options.output_path);
   onnx_ir::WriteResult written = onnx_ir::write_model(*converted.builder, options);
   summary.file_bytes = written.file_bytes;
+  summary.node_count = written.node_count;
+  summary.initializer_count = written.initializer_count;
+  summary.initializer_bytes = written.initializer_bytes;
   summary.extra_files = written.extra_files;
   return summary;
 }

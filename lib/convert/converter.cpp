@@ -30,8 +30,19 @@ bool has_symbolic(const sym::EffectiveTable& table, const torch::jit::Node* node
 
 // Every op without a lowering at the target opset, nested blocks included, before converting
 // anything: one run tells the user everything that is missing.
+// A block that raises an exception only builds its message (aten::format, prim::Uninitialized):
+// the If that leads there is resolved at conversion time or refused by prim::RaiseException's own
+// symbolic, so its contents are not asked for.
+bool raises_exception(const torch::jit::Block* block) {
+  for (const torch::jit::Node* node : block->nodes()) {
+    if (node->kind() == c10::prim::RaiseException) return true;
+  }
+  return false;
+}
+
 void collect_unsupported(const torch::jit::Block* block, const sym::EffectiveTable& table,
                          std::map<std::string, std::vector<std::string>>& missing) {
+  if (raises_exception(block)) return;
   for (const torch::jit::Node* node : block->nodes()) {
     for (const torch::jit::Block* sub : node->blocks()) collect_unsupported(sub, table, missing);
     if (converted_lazily(node) || has_symbolic(table, node)) continue;
@@ -55,7 +66,9 @@ std::string unsupported_report(const std::map<std::string, std::vector<std::stri
     out << "\n  " << kind;
     if (const std::string* reason = table.mask_reason(kind)) out << " (" << *reason << ")";
     if (auto first = registry.first_opset_supporting(kind)) {
-      if (*first > opset) out << ": supported from opset " << *first << "; rerun with --opset " << *first << " or later";
+      if (*first > opset)
+        out << ": supported from opset " << *first << "; rerun with --opset " << *first
+            << " or later";
     } else {
       out << ": not supported by pt2onnx at any opset";
     }
@@ -86,9 +99,12 @@ ErrorKind worst_kind(const std::vector<sym::NodeProblem>& problems) {
 
 onnx::TypeProto input_type(const torch::jit::Value* value, const InputSpec& spec) {
   const auto kind = value->type()->kind();
-  if (kind == c10::TypeKind::IntType) return onnx_ir::tensor_type(onnx_ir::onnx_dtype(c10::kLong), {});
-  if (kind == c10::TypeKind::FloatType) return onnx_ir::tensor_type(onnx_ir::onnx_dtype(c10::kFloat), {});
-  if (kind == c10::TypeKind::BoolType) return onnx_ir::tensor_type(onnx_ir::onnx_dtype(c10::kBool), {});
+  if (kind == c10::TypeKind::IntType)
+    return onnx_ir::tensor_type(onnx_ir::onnx_dtype(c10::kLong), {});
+  if (kind == c10::TypeKind::FloatType)
+    return onnx_ir::tensor_type(onnx_ir::onnx_dtype(c10::kFloat), {});
+  if (kind == c10::TypeKind::BoolType)
+    return onnx_ir::tensor_type(onnx_ir::onnx_dtype(c10::kBool), {});
   onnx::TypeProto type = onnx_ir::tensor_type(onnx_ir::onnx_dtype(spec.dtype));
   if (spec.shape) {
     auto* shape = type.mutable_tensor_type()->mutable_shape();
@@ -97,6 +113,8 @@ onnx::TypeProto input_type(const torch::jit::Value* value, const InputSpec& spec
       auto symbol = spec.dynamic.find(static_cast<int64_t>(axis));
       if (symbol != spec.dynamic.end()) {
         dim->set_dim_param(symbol->second);
+      } else if ((*spec.shape)[axis] < 0) {
+        // Rank known, size not (no --shape): leave the dim open.
       } else {
         dim->set_dim_value((*spec.shape)[axis]);
       }
@@ -107,20 +125,21 @@ onnx::TypeProto input_type(const torch::jit::Value* value, const InputSpec& spec
 
 }  // namespace
 
-ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const ExportOptions& options) {
+ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& specs,
+                             const ExportOptions& options) {
   const torch::jit::Graph& graph = *loaded.graph;
   const auto& registry = sym::OpsetRegistry::builtin();
   const sym::EffectiveTable table = registry.resolve(options.opset);
 
   std::map<std::string, std::vector<std::string>> missing;
   collect_unsupported(graph.block(), table, missing);
-  if (!missing.empty()) throw Error(ErrorKind::kUnsupported, unsupported_report(missing, options.opset));
+  if (!missing.empty())
+    throw Error(ErrorKind::kUnsupported, unsupported_report(missing, options.opset));
 
   ConvertedGraph out;
   out.builder = std::make_unique<onnx_ir::GraphBuilder>(options.opset, options.constant_folding);
   onnx_ir::GraphBuilder& builder = *out.builder;
 
-  const IoSpecs specs = resolve_io_specs(loaded, options);
   for (const auto& name : specs.output_names) builder.fresh_name(name);  // reserve them
   out.input_names = specs.input_names;
 
@@ -128,7 +147,8 @@ ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const ExportOpti
   std::vector<Lowered> params;
   for (size_t i = 0; i < graph.inputs().size(); ++i) {
     const torch::jit::Value* value = graph.inputs()[i];
-    params.emplace_back(builder.add_input(specs.input_names[i], input_type(value, specs.inputs[i])));
+    params.emplace_back(
+        builder.add_input(specs.input_names[i], input_type(value, specs.inputs[i])));
   }
   std::vector<Lowered> results = ctx.convert_block(*graph.block(), params);
   if (!ctx.problems().empty()) {
@@ -142,8 +162,9 @@ ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const ExportOpti
     } else if (r.kind == Lowered::Kind::kList) {
       flat.insert(flat.end(), r.items.begin(), r.items.end());
     } else {
-      throw Error(ErrorKind::kUnsupported, "the model returns None or a non-tensor value, which "
-                                           "ONNX graphs cannot output");
+      throw Error(ErrorKind::kUnsupported,
+                  "the model returns None or a non-tensor value, which "
+                  "ONNX graphs cannot output");
     }
   }
   const std::vector<std::string> output_names = output_names_for(specs, flat.size(), options);

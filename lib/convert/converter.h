@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "convert/input_specs.h"
 #include "loader/torchscript_loader.h"
 #include "onnx/graph_builder.h"
 #include "pt2onnx/options.h"
@@ -19,6 +20,7 @@ struct ConvertedGraph {
   std::vector<std::string> output_names;
 };
 
-ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const ExportOptions& options);
+ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& specs,
+                             const ExportOptions& options);
 
 }  // namespace pt2onnx::convert

@@ -2,6 +2,8 @@
 
 #include <torch/csrc/jit/ir/ir.h>
 
+#include <map>
+
 #include <algorithm>
 
 #include "pt2onnx/error.h"
@@ -38,10 +40,10 @@ std::string generated_symbol(const std::string& tensor, size_t position) {
 
 c10::ScalarType parse_dtype(const std::string& text) {
   static const std::map<std::string, c10::ScalarType> kTypes = {
-      {"float32", c10::kFloat}, {"float", c10::kFloat},   {"float16", c10::kHalf},
+      {"float32", c10::kFloat}, {"float", c10::kFloat},    {"float16", c10::kHalf},
       {"half", c10::kHalf},     {"float64", c10::kDouble}, {"double", c10::kDouble},
-      {"int64", c10::kLong},    {"long", c10::kLong},     {"int32", c10::kInt},
-      {"int", c10::kInt},       {"int8", c10::kChar},     {"uint8", c10::kByte},
+      {"int64", c10::kLong},    {"long", c10::kLong},      {"int32", c10::kInt},
+      {"int", c10::kInt},       {"int8", c10::kChar},      {"uint8", c10::kByte},
       {"bool", c10::kBool}};
   auto it = kTypes.find(text);
   if (it == kTypes.end()) {
@@ -60,13 +62,15 @@ IoSpecs resolve_io_specs(const loader::LoadedGraph& loaded, const ExportOptions&
     if (original[i].empty()) original[i] = "input_" + std::to_string(i);
   }
   if (options.input_names.size() > count) {
-    throw Error(ErrorKind::kUsage, "--input-names gives " + std::to_string(options.input_names.size()) +
+    throw Error(ErrorKind::kUsage, "--input-names gives " +
+                                       std::to_string(options.input_names.size()) +
                                        " names, but the model has " + std::to_string(count) +
                                        " inputs (" + join(original) + ")");
   }
   IoSpecs specs;
   specs.input_names = original;
-  for (size_t i = 0; i < options.input_names.size(); ++i) specs.input_names[i] = options.input_names[i];
+  for (size_t i = 0; i < options.input_names.size(); ++i)
+    specs.input_names[i] = options.input_names[i];
   specs.inputs.resize(count);
   specs.output_names = options.output_names;
 
@@ -79,7 +83,8 @@ IoSpecs resolve_io_specs(const loader::LoadedGraph& loaded, const ExportOptions&
     }
     return *index;
   };
-  for (const auto& [key, dims] : options.shapes) specs.inputs[index_or_fail(key, "--shape")].shape = dims;
+  for (const auto& [key, dims] : options.shapes)
+    specs.inputs[index_or_fail(key, "--shape")].shape = dims;
   for (const auto& [key, dtype] : options.dtypes) {
     specs.inputs[index_or_fail(key, "--dtype")].dtype = parse_dtype(dtype);
   }
@@ -90,14 +95,14 @@ IoSpecs resolve_io_specs(const loader::LoadedGraph& loaded, const ExportOptions&
     InputSpec& spec = specs.inputs[*index];
     for (size_t k = 0; k < axes.size(); ++k) {
       const DynamicAxis& axis = axes[k];
-      const std::string symbol = axis.symbol.empty() ? generated_symbol(specs.input_names[*index], k)
-                                                     : axis.symbol;
+      const std::string symbol =
+          axis.symbol.empty() ? generated_symbol(specs.input_names[*index], k) : axis.symbol;
       if (spec.shape) {
         const int64_t rank = static_cast<int64_t>(spec.shape->size());
         if (axis.axis < 0 || axis.axis >= rank) {
-          throw Error(ErrorKind::kUsage, "--dynamic " + key + ": axis " + std::to_string(axis.axis) +
-                                             " is out of range for its --shape of rank " +
-                                             std::to_string(rank));
+          throw Error(ErrorKind::kUsage,
+                      "--dynamic " + key + ": axis " + std::to_string(axis.axis) +
+                          " is out of range for its --shape of rank " + std::to_string(rank));
         }
         specs.symbol_sizes[symbol] = (*spec.shape)[static_cast<size_t>(axis.axis)];
       }
@@ -110,9 +115,9 @@ IoSpecs resolve_io_specs(const loader::LoadedGraph& loaded, const ExportOptions&
 std::vector<std::string> output_names_for(const IoSpecs& specs, size_t count,
                                           const ExportOptions& options) {
   if (specs.output_names.size() > count) {
-    throw Error(ErrorKind::kUsage, "--output-names gives " + std::to_string(specs.output_names.size()) +
-                                       " names, but the model has " + std::to_string(count) +
-                                       " outputs");
+    throw Error(ErrorKind::kUsage,
+                "--output-names gives " + std::to_string(specs.output_names.size()) +
+                    " names, but the model has " + std::to_string(count) + " outputs");
   }
   std::vector<std::string> names;
   for (size_t i = 0; i < count; ++i) {
@@ -123,7 +128,8 @@ std::vector<std::string> output_names_for(const IoSpecs& specs, size_t count,
     }
   }
   for (const auto& name : names) {
-    if (std::find(specs.input_names.begin(), specs.input_names.end(), name) != specs.input_names.end()) {
+    if (std::find(specs.input_names.begin(), specs.input_names.end(), name) !=
+        specs.input_names.end()) {
       throw Error(ErrorKind::kUsage, "output name '" + name + "' is also an input name");
     }
   }
@@ -198,6 +204,37 @@ void check_no_baked_dynamic_sizes(onnx_ir::GraphBuilder& builder, const IoSpecs&
                         "x.size(d) / x.flatten(), or drop --dynamic for that axis");
       }
     }
+  }
+}
+
+void infer_missing_input_ranks(const torch::jit::Graph& graph, IoSpecs& specs) {
+  static const std::map<std::string, int64_t> kPoolRanks = {
+      {"aten::max_pool1d", 3},          {"aten::max_pool2d", 4},
+      {"aten::max_pool3d", 5},          {"aten::avg_pool1d", 3},
+      {"aten::avg_pool2d", 4},          {"aten::avg_pool3d", 5},
+      {"aten::adaptive_avg_pool1d", 3}, {"aten::adaptive_avg_pool2d", 4},
+      {"aten::adaptive_avg_pool3d", 5}, {"aten::upsample_nearest2d", 4},
+      {"aten::upsample_bilinear2d", 4}, {"aten::upsample_bicubic2d", 4}};
+  for (size_t i = 0; i < graph.inputs().size() && i < specs.inputs.size(); ++i) {
+    InputSpec& spec = specs.inputs[i];
+    const torch::jit::Value* input = graph.inputs()[i];
+    if (spec.shape || input->type()->kind() != c10::TypeKind::TensorType) continue;
+    std::optional<int64_t> rank;
+    for (const torch::jit::Use& use : input->uses()) {
+      const torch::jit::Node* user = use.user;
+      const std::string kind = user->kind().toQualString();
+      if (use.offset == 0 && kind.find("conv") != std::string::npos && user->inputs().size() > 1) {
+        const auto weight = user->input(1)->type()->cast<c10::TensorType>();
+        if (weight && weight->dim()) rank = static_cast<int64_t>(*weight->dim());
+        auto iv = torch::jit::toIValue(user->input(1));
+        if (iv && iv->isTensor()) rank = iv->toTensor().dim();
+      } else if (use.offset == 0 && kPoolRanks.count(kind) != 0) {
+        rank = kPoolRanks.at(kind);
+      }
+      if (rank) break;
+    }
+    if (!rank) continue;
+    spec.shape = std::vector<int64_t>(static_cast<size_t>(*rank), -1);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
 
+#include <functional>
 #include <sstream>
 
 #include "onnx/ops.h"
@@ -51,8 +52,8 @@ const Value* SymbolicContext::arg(const Node& node, const char* name) const {
   try {
     return node.namedInput(name);
   } catch (const std::exception&) {
-    throw Error(ErrorKind::kInternal, std::string(node.kind().toQualString()) +
-                                          " has no argument named '" + name + "'");
+    throw Error(ErrorKind::kInternal,
+                std::string(node.kind().toQualString()) + " has no argument named '" + name + "'");
   }
 }
 
@@ -165,9 +166,8 @@ std::optional<c10::IValue> SymbolicContext::known_value(const Value* value) {
   const Node* producer = value->node();
   if (producer->kind() == c10::prim::Constant) return torch::jit::toIValue(value);
   if (producer->kind() == c10::prim::ListConstruct) {
-    const auto elem = value->type()->containedTypes().empty()
-                          ? nullptr
-                          : value->type()->containedTypes()[0];
+    const auto elem =
+        value->type()->containedTypes().empty() ? nullptr : value->type()->containedTypes()[0];
     std::vector<c10::IValue> items;
     for (const Value* in : producer->inputs()) {
       auto iv = known_value(in);
@@ -196,9 +196,12 @@ std::optional<c10::IValue> SymbolicContext::known_value(const Value* value) {
   const at::Tensor* t = builder_.constant_of(bound->name);
   if (t == nullptr) return std::nullopt;
   switch (value->type()->kind()) {
-    case c10::TypeKind::IntType: return c10::IValue(t->item<int64_t>());
-    case c10::TypeKind::FloatType: return c10::IValue(t->item<double>());
-    case c10::TypeKind::BoolType: return c10::IValue(t->item<bool>());
+    case c10::TypeKind::IntType:
+      return c10::IValue(t->item<int64_t>());
+    case c10::TypeKind::FloatType:
+      return c10::IValue(t->item<double>());
+    case c10::TypeKind::BoolType:
+      return c10::IValue(t->item<bool>());
     case c10::TypeKind::NumberType:
       if (at::isFloatingType(t->scalar_type())) return c10::IValue(t->item<double>());
       return c10::IValue(t->item<int64_t>());
@@ -207,7 +210,8 @@ std::optional<c10::IValue> SymbolicContext::known_value(const Value* value) {
       return c10::IValue(
           std::vector<int64_t>(l.data_ptr<int64_t>(), l.data_ptr<int64_t>() + l.numel()));
     }
-    default: return c10::IValue(*t);
+    default:
+      return c10::IValue(*t);
   }
 }
 
@@ -283,7 +287,8 @@ Lowered SymbolicContext::materialize(const Value* value) {
 ValueName SymbolicContext::tensor(const Value* value) {
   Lowered l = lowered(value);
   switch (l.kind) {
-    case Lowered::Kind::kTensor: return l.name;
+    case Lowered::Kind::kTensor:
+      return l.name;
     case Lowered::Kind::kList: {
       // An int[] whose elements are known one by one: one 1-d int64 tensor.
       std::vector<ValueName> parts;
@@ -298,11 +303,14 @@ ValueName SymbolicContext::tensor(const Value* value) {
       return emit("Concat", parts, {{"axis", 0}});
     }
     case Lowered::Kind::kSequence:
-      fail_unsupported("a list built at run time (an ONNX sequence) is used where a tensor is "
-                       "expected");
-    case Lowered::Kind::kNone: break;
+      fail_unsupported(
+          "a list built at run time (an ONNX sequence) is used where a tensor is "
+          "expected");
+    case Lowered::Kind::kNone:
+      break;
   }
-  fail_invalid("value %" + value->debugName() + " is None (or not a tensor) where a tensor is "
+  fail_invalid("value %" + value->debugName() +
+               " is None (or not a tensor) where a tensor is "
                "expected");
 }
 
@@ -326,7 +334,9 @@ std::vector<ValueName> SymbolicContext::emit_n(const std::string& op_type,
   return builder_.emit(op_type, inputs, attrs, num_outputs);
 }
 
-ValueName SymbolicContext::constant(const at::Tensor& value) { return builder_.add_constant(value); }
+ValueName SymbolicContext::constant(const at::Tensor& value) {
+  return builder_.add_constant(value);
+}
 
 ValueName SymbolicContext::int_constant(int64_t value) {
   return builder_.add_constant(at::scalar_tensor(value, at::kLong));
@@ -366,9 +376,10 @@ std::optional<int64_t> SymbolicContext::rank(const ValueName& value) const {
 int64_t SymbolicContext::require_rank(const ValueName& value) const {
   auto r = rank(value);
   if (!r) {
-    fail_invalid("this op needs the rank of its input, which is unknown here; give the model "
-                 "inputs' shapes with --shape NAME:D0xD1x... (dynamic axes stay dynamic with "
-                 "--dynamic)");
+    fail_invalid(
+        "this op needs the rank of its input, which is unknown here; give the model "
+        "inputs' shapes with --shape NAME:D0xD1x... (dynamic axes stay dynamic with "
+        "--dynamic)");
   }
   return *r;
 }
@@ -405,6 +416,14 @@ void SymbolicContext::fail_invalid(const std::string& message) const {
 
 std::vector<Lowered> SymbolicContext::convert_block(const torch::jit::Block& block,
                                                     const std::vector<Lowered>& params) {
+  for (const Node* node : block.nodes()) {
+    if (node->kind() == c10::prim::RaiseException) {
+      const std::string where = describe_source(*node);
+      fail_unsupported("the model raises an exception on a path that depends on run-time values" +
+                       (where.empty() ? std::string() : " (" + where + ")") +
+                       "; ONNX graphs cannot raise exceptions: make the check static or remove it");
+    }
+  }
   scopes_.emplace_back();
   const auto block_inputs = block.inputs();
   for (size_t i = 0; i < block_inputs.size() && i < params.size(); ++i) {
@@ -430,16 +449,21 @@ std::vector<Lowered> SymbolicContext::convert_block(const torch::jit::Block& blo
 
 void SymbolicContext::convert_node(const Node& node) {
   if (is_lazy_kind(node)) return;
-  for (const Value* in : node.inputs()) {
-    if (tainted_.count(in) != 0) {
-      for (const Value* out : node.outputs()) tainted_.insert(out);
-      return;
-    }
+  // A node fed by a failed one is skipped: its own error would only repeat the first.
+  std::function<bool(const Value*)> tainted = [&](const Value* v) {
+    if (tainted_.count(v) != 0) return true;
+    if (v->node()->kind() != c10::prim::ListConstruct) return false;
+    return std::any_of(v->node()->inputs().begin(), v->node()->inputs().end(), tainted);
+  };
+  if (std::any_of(node.inputs().begin(), node.inputs().end(), tainted)) {
+    for (const Value* out : node.outputs()) tainted_.insert(out);
+    return;
   }
   std::string kind = node.kind().toQualString();
   const std::string overload = node.maybeSchema() ? node.maybeSchema()->overload_name() : "";
   SymbolicFn fn = table_.find(kind, overload);
-  if (fn == nullptr && is_inplace_kind(kind)) fn = table_.find(kind.substr(0, kind.size() - 1), overload);
+  if (fn == nullptr && is_inplace_kind(kind))
+    fn = table_.find(kind.substr(0, kind.size() - 1), overload);
   auto record = [&](ErrorKind error_kind, const std::string& message) {
     problems_.push_back({error_kind, kind, message, describe_source(node)});
     for (const Value* out : node.outputs()) tainted_.insert(out);

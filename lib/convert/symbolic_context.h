@@ -82,8 +82,8 @@ class SymbolicContext {
   std::vector<ValueName> emit_n(const std::string& op_type, const std::vector<ValueName>& inputs,
                                 const Attrs& attrs, size_t num_outputs);
   ValueName constant(const at::Tensor& value);
-  ValueName int_constant(int64_t value);                     // 0-d int64
-  ValueName ints_constant(const std::vector<int64_t>& values);  // 1-d int64
+  ValueName int_constant(int64_t value);                          // 0-d int64
+  ValueName ints_constant(const std::vector<int64_t>& values);    // 1-d int64
   ValueName scalar_constant(double value, c10::ScalarType type);  // 0-d
   ValueName cast(const ValueName& value, c10::ScalarType to);     // no-op when already `to`
 

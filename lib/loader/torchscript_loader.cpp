@@ -37,29 +37,40 @@ void check_is_torchscript_archive(const std::string& path) {
   if (!is_zip) {
     if (magic[0] == 0x80) {
       throw Error(ErrorKind::kBadInput,
-                  "'" + path + "' is a legacy torch.save() pickle, not TorchScript; save the "
-                  "model with torch.jit.save(torch.jit.script(model), path) or "
-                  "torch.jit.trace(model, example).save(path)");
+                  "'" + path +
+                      "' is a legacy torch.save() pickle, not TorchScript; save the "
+                      "model with torch.jit.save(torch.jit.script(model), path) or "
+                      "torch.jit.trace(model, example).save(path)");
     }
     throw Error(ErrorKind::kBadInput,
-                "'" + path + "' is not a TorchScript file (not a zip archive); pt2onnx reads "
-                "files written by torch.jit.save");
+                "'" + path +
+                    "' is not a TorchScript file (not a zip archive); pt2onnx reads "
+                    "files written by torch.jit.save");
   }
   std::vector<std::string> records;
   try {
     caffe2::serialize::PyTorchStreamReader reader(path);
     records = reader.getAllRecords();
   } catch (const std::exception& e) {
-    throw Error(ErrorKind::kBadInput, "'" + path + "' is a damaged or truncated archive (" +
-                                          first_line(e.what()) + ")");
+    const std::string why = first_line(e.what());
+    if (why.find("hasRecord(\"version\")") != std::string::npos) {
+      throw Error(ErrorKind::kBadInput,
+                  "'" + path +
+                      "' is a zip archive but not a TorchScript module written by "
+                      "torch.jit.save (it has no version record)");
+    }
+    throw Error(ErrorKind::kBadInput,
+                "'" + path + "' is a damaged or truncated archive (" + why + ")");
   }
   bool has_code = false;
   for (const auto& r : records) has_code |= r.rfind("code/", 0) == 0;
   if (!has_code) {
-    throw Error(ErrorKind::kBadInput,
-                "'" + path + "' holds a pickled object (e.g. a state_dict written by "
-                "torch.save), not a TorchScript module: it has no code/ section; export the model "
-                "with torch.jit.script(model) or torch.jit.trace(model, example) and save that");
+    throw Error(
+        ErrorKind::kBadInput,
+        "'" + path +
+            "' holds a pickled object (e.g. a state_dict written by "
+            "torch.save), not a TorchScript module: it has no code/ section; export the model "
+            "with torch.jit.script(model) or torch.jit.trace(model, example) and save that");
   }
 }
 
@@ -80,8 +91,8 @@ LoadedGraph load_torchscript(const std::string& path, const std::string& method)
     for (const auto& m : module.get_methods()) {
       available += (available.empty() ? "" : ", ") + m.name();
     }
-    throw Error(ErrorKind::kUsage, "the model has no method '" + method +
-                                       "' (its methods: " + available + ")");
+    throw Error(ErrorKind::kUsage,
+                "the model has no method '" + method + "' (its methods: " + available + ")");
   }
   torch::jit::Module frozen;
   try {

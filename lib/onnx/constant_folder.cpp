@@ -103,8 +103,8 @@ const std::unordered_map<std::string, Folder>& folders() {
          std::vector<int64_t> part(dims.begin() + start, dims.begin() + std::max(start, end));
          return one(at::tensor(part, at::kLong));
        }},
-      {"Size",
-       [](auto&, const Inputs& in, int) { return one(at::scalar_tensor(in[0]->numel(), at::kLong)); }},
+      {"Size", [](auto&, const Inputs& in,
+                  int) { return one(at::scalar_tensor(in[0]->numel(), at::kLong)); }},
       {"Gather",
        [](const onnx::NodeProto& n, const Inputs& in, int) {
          const int64_t axis = norm_axis(attr_int(n, "axis", 0), in[0]->dim());
@@ -208,8 +208,8 @@ const std::unordered_map<std::string, Folder>& folders() {
        [](const onnx::NodeProto& n, const Inputs& in, int) -> Single {
          std::vector<int64_t> shape = to_ints(*in[0]);
          const auto* value = find_attr(n, "value");
-         at::Tensor fill = value != nullptr ? from_tensor_proto(value->t())
-                                            : at::zeros({1}, at::kFloat);
+         at::Tensor fill =
+             value != nullptr ? from_tensor_proto(value->t()) : at::zeros({1}, at::kFloat);
          return one(at::full(shape, fill.reshape({}).item(),
                              at::TensorOptions().dtype(fill.scalar_type())));
        }},
@@ -228,7 +228,8 @@ const std::unordered_map<std::string, Folder>& folders() {
          }
          return one(in[0]->expand(target).contiguous());
        }},
-      {"Where", [](auto&, const Inputs& in, int) { return one(at::where(*in[0], *in[1], *in[2])); }},
+      {"Where",
+       [](auto&, const Inputs& in, int) { return one(at::where(*in[0], *in[1], *in[2])); }},
       {"Abs", [](auto&, const Inputs& in, int) { return one(in[0]->abs()); }},
   };
   return table;
@@ -236,9 +237,8 @@ const std::unordered_map<std::string, Folder>& folders() {
 
 }  // namespace
 
-std::optional<std::vector<at::Tensor>> evaluate_constant_node(const onnx::NodeProto& node,
-                                                              const std::vector<const at::Tensor*>& inputs,
-                                                              int opset) {
+std::optional<std::vector<at::Tensor>> evaluate_constant_node(
+    const onnx::NodeProto& node, const std::vector<const at::Tensor*>& inputs, int opset) {
   const auto& table = folders();
   auto it = table.find(node.op_type());
   if (it == table.end()) return std::nullopt;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "onnx/constant_folder.h"
+#include "onnx/shape_data.h"
 #include "onnx/tensor_proto.h"
 #include "pt2onnx/error.h"
 
@@ -128,8 +129,8 @@ ValueName GraphBuilder::fresh_name(const std::string& hint) {
 }
 
 onnx::NodeProto& GraphBuilder::append_node(const std::string& op_type,
-                                           const std::vector<ValueName>& inputs,
-                                           const Attrs& attrs, size_t num_outputs) {
+                                           const std::vector<ValueName>& inputs, const Attrs& attrs,
+                                           size_t num_outputs) {
   onnx::GraphProto& graph = *open_graphs_.back();
   onnx::NodeProto& node = *graph.add_node();
   node.set_op_type(op_type);
@@ -146,8 +147,8 @@ onnx::NodeProto& GraphBuilder::append_node(const std::string& op_type,
 }
 
 std::vector<ValueName> GraphBuilder::emit(const std::string& op_type,
-                                          const std::vector<ValueName>& inputs,
-                                          const Attrs& attrs, size_t num_outputs) {
+                                          const std::vector<ValueName>& inputs, const Attrs& attrs,
+                                          size_t num_outputs) {
   const onnx::OpSchema* schema = onnx::OpSchemaRegistry::Schema(op_type, opset_, "");
   if (schema == nullptr) {
     throw Error(ErrorKind::kInternal,
@@ -167,6 +168,11 @@ std::vector<ValueName> GraphBuilder::emit(const std::string& op_type,
     return outputs;
   }
   infer_types(node);
+  if (propagate_data(node, outputs)) {
+    // Every element is a known number: the node is a constant.
+    open_graphs_.back()->mutable_node()->RemoveLast();
+    --node_count_;
+  }
   return outputs;
 }
 
@@ -212,21 +218,25 @@ void GraphBuilder::infer_types(onnx::NodeProto& node) {
     if (const onnx::TensorProto* data = small_constant_proto(in)) input_data[in] = data;
   }
   const std::unordered_map<std::string, const onnx::SparseTensorProto*> no_sparse;
+  // Symbolic values of shape tensors, in ONNX's own form, so Reshape/Expand/... inference
+  // sees a computed target shape.
+  std::unordered_map<std::string, onnx::TensorShapeProto> symbolic_inputs;
+  for (const auto& in : node.input()) {
+    auto it = shape_data_.find(in);
+    if (in.empty() || it == shape_data_.end() || input_data.count(in) != 0) continue;
+    onnx::TensorShapeProto& proto = symbolic_inputs[in];
+    for (const auto& e : it->second) {
+      auto* dim = proto.add_dim();
+      if (e.value)
+        dim->set_dim_value(*e.value);
+      else if (!e.symbol.empty())
+        dim->set_dim_param(e.symbol);
+    }
+  }
   onnx::shape_inference::InferenceContextImpl ctx(node, input_types, input_data, no_sparse,
-                                                  &shape_values_);
+                                                  &symbolic_inputs);
   try {
     schema->GetTypeAndShapeInferenceFunction()(ctx);
-    // Symbolic values of small int64 tensors (Shape -> Gather -> Concat -> Reshape), so a
-    // reshape to a computed shape keeps its rank and its dynamic dims' names.
-    if (schema->has_data_propagation_function()) {
-      for (int i = 0; i < node.output_size(); ++i) {
-        const onnx::TypeProto* type = ctx.getOutputType(static_cast<size_t>(i));
-        if (type != nullptr) input_types[node.output(i)] = const_cast<onnx::TypeProto*>(type);
-      }
-      onnx::shape_inference::DataPropagationContextImpl data_ctx(node, input_types, input_data,
-                                                                 shape_values_);
-      schema->GetDataPropagationFunction()(data_ctx);
-    }
   } catch (const std::exception& e) {
     throw Error(ErrorKind::kInvalidOutput,
                 "ONNX shape inference rejects the " + node.op_type() + " node: " + e.what());
@@ -237,6 +247,127 @@ void GraphBuilder::infer_types(onnx::NodeProto& node) {
       types_[node.output(i)] = *type;
     }
   }
+  if (node.op_type() == "Reshape") refine_reshape_type(node);
+}
+
+// ONNX 1.12 infers no rank for a Reshape to a shape it cannot see, and no size for a -1 when the
+// input has symbolic dims. Here both come from the target's known elements, with symbols that
+// appear on both sides cancelling out (x.view(batch, -1, h, w) keeps its channel count).
+void GraphBuilder::refine_reshape_type(const onnx::NodeProto& node) {
+  auto target = shape_data_.find(node.input(1));
+  std::optional<ShapeData> target_data;
+  if (target != shape_data_.end()) {
+    target_data = target->second;
+  } else if (const at::Tensor* t = constant_of(node.input(1))) {
+    target_data = ShapeData();
+    const at::Tensor l = t->to(at::kLong).contiguous().reshape({-1});
+    for (int64_t i = 0; i < l.numel(); ++i) target_data->push_back({l.data_ptr<int64_t>()[i], ""});
+  }
+  const auto elem = elem_type(node.input(0));
+  if (!elem) return;
+  onnx::TypeProto refined = tensor_type(*elem);
+  auto* shape = refined.mutable_tensor_type()->mutable_shape();
+  if (!target_data) {
+    auto length = dims(node.input(1));
+    if (!length || length->size() != 1 || !(*length)[0]) return;
+    for (int64_t i = 0; i < *(*length)[0]; ++i) shape->add_dim();
+  } else {
+    const onnx::TypeProto* in_type = type_of(node.input(0));
+    const bool in_known = in_type != nullptr && in_type->tensor_type().has_shape();
+    // Input size as (static product, multiset of symbols); unknown dims make it unusable.
+    int64_t in_product = 1;
+    std::vector<std::string> in_symbols;
+    bool in_usable = in_known;
+    if (in_known) {
+      for (const auto& d : in_type->tensor_type().shape().dim()) {
+        if (d.has_dim_value())
+          in_product *= d.dim_value();
+        else if (d.has_dim_param())
+          in_symbols.push_back(d.dim_param());
+        else
+          in_usable = false;
+      }
+    }
+    int64_t known_product = 1;
+    std::vector<std::string> symbols = in_symbols;
+    bool others_known = true;
+    int infer_at = -1;
+    for (size_t i = 0; i < target_data->size(); ++i) {
+      const ShapeElement& e = (*target_data)[i];
+      auto* dim = shape->add_dim();
+      if (e.value && *e.value == -1) {
+        infer_at = static_cast<int>(i);
+      } else if (e.value && *e.value == 0 && in_known &&
+                 static_cast<int>(i) < in_type->tensor_type().shape().dim_size()) {
+        *dim = in_type->tensor_type().shape().dim(static_cast<int>(i));  // 0 copies the input dim
+        if (dim->has_dim_value())
+          known_product *= dim->dim_value();
+        else if (dim->has_dim_param()) {
+          auto s = std::find(symbols.begin(), symbols.end(), dim->dim_param());
+          if (s != symbols.end())
+            symbols.erase(s);
+          else
+            others_known = false;
+        } else
+          others_known = false;
+      } else if (e.value) {
+        dim->set_dim_value(*e.value);
+        known_product *= *e.value;
+      } else if (!e.symbol.empty()) {
+        dim->set_dim_param(e.symbol);
+        auto s = std::find(symbols.begin(), symbols.end(), e.symbol);
+        if (s != symbols.end())
+          symbols.erase(s);
+        else
+          others_known = false;
+      } else {
+        others_known = false;
+      }
+    }
+    if (infer_at >= 0 && in_usable && others_known && symbols.empty() && known_product != 0 &&
+        in_product % known_product == 0) {
+      shape->mutable_dim(infer_at)->set_dim_value(in_product / known_product);
+    }
+  }
+  // Keep whatever ONNX's own inference knew better.
+  const onnx::TypeProto* inferred = type_of(node.output(0));
+  if (inferred != nullptr && inferred->tensor_type().has_shape() &&
+      inferred->tensor_type().shape().dim_size() == shape->dim_size()) {
+    for (int i = 0; i < shape->dim_size(); ++i) {
+      const auto& d = inferred->tensor_type().shape().dim(i);
+      if (d.has_dim_value() || (d.has_dim_param() && !shape->dim(i).has_dim_value())) {
+        *shape->mutable_dim(i) = d;
+      }
+    }
+  }
+  types_[node.output(0)] = refined;
+}
+
+bool GraphBuilder::propagate_data(const onnx::NodeProto& node, std::vector<ValueName>& outputs) {
+  ShapeDataSources sources{[this](const std::string& n) { return type_of(n); },
+                           [this](const std::string& n) { return constant_of(n); },
+                           [this](const std::string& n) -> const ShapeData* {
+                             auto it = shape_data_.find(n);
+                             return it == shape_data_.end() ? nullptr : &it->second;
+                           }};
+  auto result = propagate_shape_data(node, opset_, sources);
+  if (!result || node.output_size() != 1) return false;
+  const bool all_static = std::all_of(result->begin(), result->end(),
+                                      [](const ShapeElement& e) { return e.value.has_value(); });
+  const auto r = rank(outputs[0]);
+  if (all_static && fold_constants_ && r && *r <= 1) {
+    std::vector<int64_t> values;
+    for (const auto& e : *result) values.push_back(*e.value);
+    at::Tensor t = at::tensor(values, at::kLong);
+    if (*r == 0) t = t.reshape({});
+    const auto elem = elem_type(outputs[0]);
+    if (elem && torch_dtype(*elem)) t = t.to(*torch_dtype(*elem));
+    produced_by_node_.erase(outputs[0]);
+    outputs[0] = add_constant(t, node.op_type() + "_folded");
+    return true;
+  }
+  shape_data_[outputs[0]] = std::move(*result);
+  return false;
 }
 
 const onnx::TensorProto* GraphBuilder::small_constant_proto(const ValueName& name) {
@@ -267,6 +398,7 @@ ValueName GraphBuilder::add_constant(const at::Tensor& value, const std::string&
 ValueName GraphBuilder::add_parameter(const std::string& name, const at::Tensor& value,
                                       bool embed) {
   const ValueName unique = fresh_name(name);
+  parameters_.insert(unique);
   std::vector<int64_t> dims(value.sizes().begin(), value.sizes().end());
   onnx::TypeProto type = tensor_type(onnx_dtype(value.scalar_type()), dims);
   if (embed) {
@@ -412,8 +544,9 @@ std::string type_text(const onnx::TypeProto* type) {
   out += "[";
   for (int i = 0; i < type->tensor_type().shape().dim_size(); ++i) {
     const auto& d = type->tensor_type().shape().dim(i);
-    out += (i ? "," : "") + (d.has_dim_value() ? std::to_string(d.dim_value())
-                              : d.has_dim_param() ? d.dim_param() : std::string("?"));
+    out += (i ? "," : "") + (d.has_dim_value()   ? std::to_string(d.dim_value())
+                             : d.has_dim_param() ? d.dim_param()
+                                                 : std::string("?"));
   }
   return out + "]";
 }
@@ -423,7 +556,7 @@ std::string type_text(const onnx::TypeProto* type) {
 std::string GraphBuilder::dump() const {
   std::ostringstream out;
   std::function<void(const onnx::GraphProto&, int)> visit = [&](const onnx::GraphProto& graph,
-                                                                 int depth) {
+                                                                int depth) {
     const std::string indent(static_cast<size_t>(depth) * 2, ' ');
     for (const auto& node : graph.node()) {
       out << indent;

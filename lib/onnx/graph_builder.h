@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "onnx/attr_value.h"
+#include "onnx/shape_data.h"
 
 namespace pt2onnx::onnx_ir {
 
@@ -51,6 +52,8 @@ class GraphBuilder {
   ValueName add_parameter(const std::string& name, const at::Tensor& value, bool embed);
 
   ValueName add_input(const std::string& name, const onnx::TypeProto& type);
+  // True for module parameters, embedded or turned into inputs.
+  bool is_parameter(const ValueName& name) const { return parameters_.count(name) != 0; }
   // Marks `value` as an output of the innermost graph under `output_name` (renaming or adding
   // an Identity as needed) and returns the output's name.
   ValueName add_output(const ValueName& value, const std::string& output_name);
@@ -80,7 +83,11 @@ class GraphBuilder {
   onnx::NodeProto& append_node(const std::string& op_type, const std::vector<ValueName>& inputs,
                                const Attrs& attrs, size_t num_outputs);
   void infer_types(onnx::NodeProto& node);
+  void refine_reshape_type(const onnx::NodeProto& node);
   bool try_fold(const onnx::NodeProto& node, std::vector<ValueName>& outputs);
+  // Records what is known of the output's values; true when they are all numbers and the
+  // output was replaced by a constant.
+  bool propagate_data(const onnx::NodeProto& node, std::vector<ValueName>& outputs);
   const onnx::TensorProto* small_constant_proto(const ValueName& name);
   void rename_everywhere(const ValueName& from, const ValueName& to);
 
@@ -95,9 +102,10 @@ class GraphBuilder {
   std::unordered_map<std::string, onnx::TensorProto> small_constant_protos_;
   std::unordered_map<std::string, std::string> constant_dedup_;  // content key -> name
   std::unordered_set<std::string> produced_by_node_;
-  // ONNX data propagation: the known (possibly symbolic) values of shape-like int64 tensors.
-  std::unordered_map<std::string, onnx::TensorShapeProto> shape_values_;
+  // The known (possibly symbolic) element values of shape-like int64 tensors.
+  std::unordered_map<std::string, ShapeData> shape_data_;
   std::vector<Initializer> initializers_;
+  std::unordered_set<std::string> parameters_;
   int64_t node_count_ = 0;
 };
 

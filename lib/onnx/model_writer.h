@@ -13,11 +13,17 @@ namespace pt2onnx::onnx_ir {
 
 struct WriteResult {
   int64_t file_bytes = 0;
+  int64_t node_count = 0;  // main graph, after dead code elimination
+  int64_t initializer_count = 0;
+  int64_t initializer_bytes = 0;
   std::vector<std::string> extra_files;
 };
 
 // IR version to declare for an opset: the one ONNX released alongside it.
 int64_t ir_version_for_opset(int opset);
+
+// Throws kWriteFailed when the output's directory does not exist or is not writable.
+void check_output_location(const std::string& output_path);
 
 WriteResult write_model(GraphBuilder& builder, const ExportOptions& options);
 

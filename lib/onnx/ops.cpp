@@ -53,8 +53,7 @@ std::vector<ValueName> split(GraphBuilder& g, const ValueName& x, int64_t axis,
 ValueName slice(GraphBuilder& g, const ValueName& x, const std::vector<int64_t>& axes,
                 const std::vector<int64_t>& starts, const std::vector<int64_t>& ends,
                 const std::vector<int64_t>& steps) {
-  const bool unit_steps =
-      std::all_of(steps.begin(), steps.end(), [](int64_t s) { return s == 1; });
+  const bool unit_steps = std::all_of(steps.begin(), steps.end(), [](int64_t s) { return s == 1; });
   if (g.opset() < 10) {
     if (!unit_steps) {
       throw Error(ErrorKind::kUnsupported,
@@ -108,7 +107,8 @@ ValueName pad(GraphBuilder& g, const ValueName& x, const std::vector<int64_t>& p
   if (mode == "constant") {
     const auto elem = g.elem_type(x);
     const auto type = elem ? onnx_ir::torch_dtype(*elem) : std::nullopt;
-    inputs.push_back(g.add_constant(at::scalar_tensor(value, at::kDouble).to(type.value_or(c10::kFloat))));
+    inputs.push_back(
+        g.add_constant(at::scalar_tensor(value, at::kDouble).to(type.value_or(c10::kFloat))));
   }
   return one(g, "Pad", inputs, {{"mode", mode}});
 }

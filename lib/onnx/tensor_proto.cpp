@@ -12,33 +12,55 @@ using onnx::TensorProto_DataType;
 
 int32_t onnx_dtype(c10::ScalarType type) {
   switch (type) {
-    case c10::kFloat: return TensorProto_DataType::TensorProto_DataType_FLOAT;
-    case c10::kDouble: return TensorProto_DataType::TensorProto_DataType_DOUBLE;
-    case c10::kHalf: return TensorProto_DataType::TensorProto_DataType_FLOAT16;
-    case c10::kBFloat16: return TensorProto_DataType::TensorProto_DataType_BFLOAT16;
-    case c10::kLong: return TensorProto_DataType::TensorProto_DataType_INT64;
-    case c10::kInt: return TensorProto_DataType::TensorProto_DataType_INT32;
-    case c10::kShort: return TensorProto_DataType::TensorProto_DataType_INT16;
-    case c10::kChar: return TensorProto_DataType::TensorProto_DataType_INT8;
-    case c10::kByte: return TensorProto_DataType::TensorProto_DataType_UINT8;
-    case c10::kBool: return TensorProto_DataType::TensorProto_DataType_BOOL;
-    default: return TensorProto_DataType::TensorProto_DataType_UNDEFINED;
+    case c10::kFloat:
+      return TensorProto_DataType::TensorProto_DataType_FLOAT;
+    case c10::kDouble:
+      return TensorProto_DataType::TensorProto_DataType_DOUBLE;
+    case c10::kHalf:
+      return TensorProto_DataType::TensorProto_DataType_FLOAT16;
+    case c10::kBFloat16:
+      return TensorProto_DataType::TensorProto_DataType_BFLOAT16;
+    case c10::kLong:
+      return TensorProto_DataType::TensorProto_DataType_INT64;
+    case c10::kInt:
+      return TensorProto_DataType::TensorProto_DataType_INT32;
+    case c10::kShort:
+      return TensorProto_DataType::TensorProto_DataType_INT16;
+    case c10::kChar:
+      return TensorProto_DataType::TensorProto_DataType_INT8;
+    case c10::kByte:
+      return TensorProto_DataType::TensorProto_DataType_UINT8;
+    case c10::kBool:
+      return TensorProto_DataType::TensorProto_DataType_BOOL;
+    default:
+      return TensorProto_DataType::TensorProto_DataType_UNDEFINED;
   }
 }
 
 std::optional<c10::ScalarType> torch_dtype(int32_t onnx_type) {
   switch (onnx_type) {
-    case TensorProto_DataType::TensorProto_DataType_FLOAT: return c10::kFloat;
-    case TensorProto_DataType::TensorProto_DataType_DOUBLE: return c10::kDouble;
-    case TensorProto_DataType::TensorProto_DataType_FLOAT16: return c10::kHalf;
-    case TensorProto_DataType::TensorProto_DataType_BFLOAT16: return c10::kBFloat16;
-    case TensorProto_DataType::TensorProto_DataType_INT64: return c10::kLong;
-    case TensorProto_DataType::TensorProto_DataType_INT32: return c10::kInt;
-    case TensorProto_DataType::TensorProto_DataType_INT16: return c10::kShort;
-    case TensorProto_DataType::TensorProto_DataType_INT8: return c10::kChar;
-    case TensorProto_DataType::TensorProto_DataType_UINT8: return c10::kByte;
-    case TensorProto_DataType::TensorProto_DataType_BOOL: return c10::kBool;
-    default: return std::nullopt;
+    case TensorProto_DataType::TensorProto_DataType_FLOAT:
+      return c10::kFloat;
+    case TensorProto_DataType::TensorProto_DataType_DOUBLE:
+      return c10::kDouble;
+    case TensorProto_DataType::TensorProto_DataType_FLOAT16:
+      return c10::kHalf;
+    case TensorProto_DataType::TensorProto_DataType_BFLOAT16:
+      return c10::kBFloat16;
+    case TensorProto_DataType::TensorProto_DataType_INT64:
+      return c10::kLong;
+    case TensorProto_DataType::TensorProto_DataType_INT32:
+      return c10::kInt;
+    case TensorProto_DataType::TensorProto_DataType_INT16:
+      return c10::kShort;
+    case TensorProto_DataType::TensorProto_DataType_INT8:
+      return c10::kChar;
+    case TensorProto_DataType::TensorProto_DataType_UINT8:
+      return c10::kByte;
+    case TensorProto_DataType::TensorProto_DataType_BOOL:
+      return c10::kBool;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -70,8 +92,8 @@ onnx::TensorProto to_tensor_proto(const at::Tensor& tensor, const std::string& n
 at::Tensor from_tensor_proto(const onnx::TensorProto& proto) {
   const auto type = torch_dtype(proto.data_type());
   if (!type) {
-    throw Error(ErrorKind::kInternal, "cannot read ONNX tensor of type " +
-                                          onnx_dtype_name(proto.data_type()));
+    throw Error(ErrorKind::kInternal,
+                "cannot read ONNX tensor of type " + onnx_dtype_name(proto.data_type()));
   }
   std::vector<int64_t> dims(proto.dims().begin(), proto.dims().end());
   at::Tensor out = at::empty(dims, at::TensorOptions().dtype(*type));
@@ -87,8 +109,8 @@ at::Tensor from_tensor_proto(const onnx::TensorProto& proto) {
   } else if (*type == c10::kLong) {
     std::copy(proto.int64_data().begin(), proto.int64_data().end(), out.data_ptr<int64_t>());
   } else {
-    throw Error(ErrorKind::kInternal, "cannot read typed ONNX tensor data of type " +
-                                          onnx_dtype_name(proto.data_type()));
+    throw Error(ErrorKind::kInternal,
+                "cannot read typed ONNX tensor data of type " + onnx_dtype_name(proto.data_type()));
   }
   return out;
 }

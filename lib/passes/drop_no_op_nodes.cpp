@@ -15,10 +15,10 @@ bool is_false_constant(const torch::jit::Value* v) {
 
 bool is_identity_at_inference(const torch::jit::Node* node) {
   const auto kind = node->kind();
-  if (kind == c10::aten::detach || kind == c10::aten::contiguous ||
-      kind == c10::aten::alias || kind == c10::aten::lift_fresh ||
-      kind == c10::aten::feature_dropout || kind == c10::aten::alpha_dropout ||
-      kind == c10::aten::feature_alpha_dropout || kind == c10::aten::dropout) {
+  if (kind == c10::aten::detach || kind == c10::aten::contiguous || kind == c10::aten::alias ||
+      kind == c10::aten::lift_fresh || kind == c10::aten::feature_dropout ||
+      kind == c10::aten::alpha_dropout || kind == c10::aten::feature_alpha_dropout ||
+      kind == c10::aten::dropout) {
     if (kind == c10::aten::detach || kind == c10::aten::contiguous || kind == c10::aten::alias ||
         kind == c10::aten::lift_fresh) {
       return true;

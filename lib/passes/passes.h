@@ -1,7 +1,10 @@
 // pt2onnx's own TorchScript passes (LibTorch has no equivalent); pipeline.cpp orders them.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <vector>
 
 namespace torch::jit {
 struct Graph;
@@ -12,5 +15,9 @@ namespace pt2onnx::passes {
 // Removes nodes that are the identity at inference (dropout in eval mode, detach, contiguous,
 // clone without a memory format, the autograd-only prim::profile-style markers).
 void drop_no_op_nodes(std::shared_ptr<torch::jit::Graph>& graph);
+
+// Replaces aten::dim of graph inputs whose rank is known (from --shape) by constants.
+void specialize_input_ranks(std::shared_ptr<torch::jit::Graph>& graph,
+                            const std::vector<std::optional<int64_t>>& input_ranks);
 
 }  // namespace pt2onnx::passes

@@ -4,6 +4,7 @@
 #include <torch/csrc/jit/passes/constant_propagation.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/csrc/jit/passes/inliner.h>
+#include <torch/csrc/jit/passes/loop_unrolling.h>
 #include <torch/csrc/jit/passes/lower_tuples.h>
 #include <torch/csrc/jit/passes/remove_mutation.h>
 
@@ -12,13 +13,17 @@
 namespace pt2onnx::passes {
 
 // LibTorch's own passes do the heavy lifting (docs/architecture.md says why each is here).
-void prepare_graph(std::shared_ptr<torch::jit::Graph>& graph) {
-  torch::jit::Inline(*graph);                 // calls to submodules and functions
-  torch::jit::LowerAllTuples(graph);          // tuple inputs/outputs/loop-carried values
-  torch::jit::RemoveListMutation(graph);      // list.append in straight-line code
-  torch::jit::RemoveTensorMutation(graph);    // x.add_(y) -> x = x.add(y) where alias-safe
-  torch::jit::ConstantPropagation(graph);     // also folds branches on constants (training)
-  drop_no_op_nodes(graph);                    // dropout/detach/contiguous etc. in eval mode
+void prepare_graph(std::shared_ptr<torch::jit::Graph>& graph,
+                   const std::vector<std::optional<int64_t>>& input_ranks) {
+  torch::jit::Inline(*graph);                  // calls to submodules and functions
+  torch::jit::LowerAllTuples(graph);           // tuple inputs/outputs/loop-carried values
+  specialize_input_ranks(graph, input_ranks);  // x.dim() of inputs with a --shape
+  torch::jit::ConstantPropagation(graph);      // also folds branches on constants (training)
+  torch::jit::UnrollConstantLoops(graph);      // as freezing does; lists built in them ...
+  torch::jit::RemoveListMutation(graph);       // ... become plain lists (append -> ListConstruct)
+  torch::jit::RemoveTensorMutation(graph);     // x.add_(y) -> x = x.add(y) where alias-safe
+  torch::jit::ConstantPropagation(graph);
+  drop_no_op_nodes(graph);  // dropout/detach/contiguous in eval mode
   torch::jit::EliminateDeadCode(graph);
 }
 

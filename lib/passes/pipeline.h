@@ -1,7 +1,10 @@
 // The one ordered list of TorchScript graph passes run before conversion.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <vector>
 
 namespace torch::jit {
 struct Graph;
@@ -9,7 +12,9 @@ struct Graph;
 
 namespace pt2onnx::passes {
 
-// Runs every pass in order; the graph is changed in place.
-void prepare_graph(std::shared_ptr<torch::jit::Graph>& graph);
+// Runs every pass in order; the graph is changed in place. `input_ranks` holds each graph
+// input's rank where --shape gives it.
+void prepare_graph(std::shared_ptr<torch::jit::Graph>& graph,
+                   const std::vector<std::optional<int64_t>>& input_ranks);
 
 }  // namespace pt2onnx::passes

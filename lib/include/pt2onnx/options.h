@@ -20,9 +20,9 @@ struct DynamicAxis {
 };
 
 enum class ExternalDataMode {
-  kAuto,     // inline below 2 GB, one side file above (with a notice)
-  kAlways,   // all weights in one side file
-  kPerTensor // one file per tensor, as torch.onnx does
+  kAuto,      // inline below 2 GB, one side file above (with a notice)
+  kAlways,    // all weights in one side file
+  kPerTensor  // one file per tensor, as torch.onnx does
 };
 
 struct ExportOptions {
