@@ -1,0 +1,161 @@
+"""Shared helpers for pt2onnx's end-to-end tests.
+
+A test builds a small torch module, saves it as TorchScript (scripted or traced), converts it with
+the built `pt2onnx`, runs the ONNX file in ONNX Runtime (tests/tools/ort_run) and compares the
+outputs with LibTorch's. Run through ctest, which sets PT2ONNX (the binary) and ORT_RUN (the
+runner script); they default to build/pt2onnx and tests/tools/ort_run/ort_run.mjs.
+"""
+import json
+import os
+import pathlib
+import subprocess
+import tempfile
+import unittest
+
+import numpy as np
+import onnx
+import torch
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+PT2ONNX = os.environ.get("PT2ONNX", str(ROOT / "build" / "pt2onnx"))
+ORT_RUN = os.environ.get("ORT_RUN", str(ROOT / "tests" / "tools" / "ort_run" / "ort_run.mjs"))
+
+torch.manual_seed(0)
+
+
+def save_torchscript(module, path, mode="script", example=None):
+    """Saves `module` in eval mode as TorchScript; `example` (a tuple) is needed for tracing."""
+    module = module.eval()
+    with torch.no_grad():
+        if mode == "script":
+            ts = torch.jit.script(module)
+        else:
+            ts = torch.jit.trace(module, example, check_trace=False)
+    torch.jit.save(ts, str(path))
+    return str(path)
+
+
+def torch_outputs(pt_path, inputs):
+    """Outputs of the saved TorchScript file, as LibTorch computes them, flattened to arrays."""
+    module = torch.jit.load(str(pt_path)).eval()
+    with torch.no_grad():
+        out = module(*[torch.from_numpy(np.asarray(x)) for x in inputs])
+    flat = []
+
+    def walk(v):
+        if isinstance(v, torch.Tensor):
+            flat.append(v.numpy())
+        elif isinstance(v, (list, tuple)):
+            for x in v:
+                walk(x)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        else:
+            flat.append(np.asarray(v))
+
+    walk(out)
+    return flat
+
+
+def convert(pt_path, onnx_path, *args, check=True):
+    """Runs pt2onnx; returns the CompletedProcess. With check, a non-zero exit fails the test."""
+    proc = subprocess.run([PT2ONNX, str(pt_path), "-o", str(onnx_path), *map(str, args)],
+                          capture_output=True, text=True, timeout=600)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"pt2onnx failed ({proc.returncode}): {proc.stderr}")
+    return proc
+
+
+def run_ort(jobs, workdir):
+    """Runs [(onnx_path, {name: array})] in one ONNX Runtime process.
+
+    Returns, per job, a list of output arrays or an error string."""
+    workdir = pathlib.Path(workdir)
+    spec = []
+    for i, (model, feeds) in enumerate(jobs):
+        inputs = {}
+        for name, value in feeds.items():
+            f = workdir / f"job{i}_{name}.npy"
+            np.save(f, np.asarray(value))
+            inputs[name] = str(f)
+        spec.append({"model": str(model), "inputs": inputs, "out_dir": str(workdir / f"job{i}_out")})
+    jobs_file = workdir / "jobs.json"
+    jobs_file.write_text(json.dumps(spec))
+    proc = subprocess.run(["node", ORT_RUN, str(jobs_file)], capture_output=True, text=True,
+                          timeout=600)
+    lines = [json.loads(l) for l in proc.stdout.splitlines() if l.startswith("{")]
+    if len(lines) != len(jobs):
+        raise AssertionError(f"ort_run gave {len(lines)} results for {len(jobs)} jobs: {proc.stderr}")
+    results = []
+    for i, line in enumerate(lines):
+        if "error" in line:
+            results.append(line["error"])
+        else:
+            results.append([np.load(workdir / f"job{i}_out" / f"{k}.npy")
+                            for k in range(len(line["outputs"]))])
+    return results
+
+
+def load_onnx(path):
+    model = onnx.load(str(path))
+    onnx.checker.check_model(model)
+    onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
+    return model
+
+
+def op_types(model):
+    """Every node's op_type, subgraphs included."""
+    out = []
+
+    def walk(graph):
+        for node in graph.node:
+            out.append(node.op_type)
+            for attr in node.attribute:
+                if attr.type == onnx.AttributeProto.GRAPH:
+                    walk(attr.g)
+
+    walk(model.graph)
+    return out
+
+
+class ConverterTest(unittest.TestCase):
+    """A TestCase with a scratch directory and the compare-with-LibTorch assertion."""
+
+    rtol = 1e-3
+    atol = 1e-4
+
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="pt2onnx-test-")
+        self.dir = pathlib.Path(self._tmp.name)
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def path(self, name):
+        return self.dir / name
+
+    def assert_close(self, actual, expected, rtol=None, atol=None, what=""):
+        rtol = self.rtol if rtol is None else rtol
+        atol = self.atol if atol is None else atol
+        self.assertEqual(len(actual), len(expected), f"{what}: output count")
+        for i, (a, e) in enumerate(zip(actual, expected)):
+            self.assertEqual(tuple(a.shape), tuple(e.shape), f"{what}: output {i} shape")
+            if e.dtype == np.bool_ or np.issubdtype(e.dtype, np.integer):
+                np.testing.assert_array_equal(a.astype(e.dtype), e, err_msg=f"{what}: output {i}")
+            else:
+                np.testing.assert_allclose(a.astype(np.float64), e.astype(np.float64), rtol=rtol,
+                                           atol=atol, err_msg=f"{what}: output {i}")
+
+    def check_matches_torch(self, pt_path, onnx_path, input_names, input_sets, **tol):
+        """Runs the ONNX file on each input set and compares with LibTorch's outputs."""
+        jobs = [(onnx_path, dict(zip(input_names, inputs))) for inputs in input_sets]
+        results = run_ort(jobs, self.dir)
+        for inputs, got in zip(input_sets, results):
+            shapes = [np.asarray(x).shape for x in inputs]
+            self.assertIsInstance(got, list, f"ONNX Runtime refused inputs {shapes}: {got}")
+            self.assert_close(got, torch_outputs(pt_path, inputs), what=f"inputs {shapes}", **tol)
+
+
+def rand(*shape, dtype=np.float32):
+    return np.random.RandomState(sum(shape) + len(shape)).randn(*shape).astype(dtype)
