@@ -45,6 +45,7 @@ int64_t parse_int(const std::string& text, const std::string& context) {
 const char* kExamples = R"(
 Examples:
   pt2onnx model.pt -o model.onnx
+  pt2onnx a.pt b.pt c.pt -o onnx_dir/ -j 2      # batch: one summary line per model
   pt2onnx model.pt -o model.onnx --opset 11 --shape in:1x3x224x224 --dynamic in:0
   pt2onnx model.pt -o model.onnx --input-names in --output-names out \
       --shape in:1x3x224x224 --dynamic in:0=batch --dynamic out:0=batch
@@ -106,11 +107,16 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   app.footer(kExamples);
   app.set_version_flag("--version", std::string("pt2onnx ") + PT2ONNX_VERSION);
 
-  std::string input_names, output_names, external_data;
+  std::string input_names, output_names;
   std::vector<std::string> shapes, dtypes, dynamics;
   bool no_params = false, no_fold = false, verbose = false, quiet = false;
-  app.add_option("model", o.model_path, "TorchScript file (torch.jit.script/trace + save)");
-  app.add_option("-o,--output", o.output_path, "ONNX file to write");
+  app.add_option("model", cl.models,
+                 "TorchScript file(s) (torch.jit.script/trace + save); with several, -o is a "
+                 "directory");
+  app.add_option("-o,--output", o.output_path,
+                 "ONNX file to write (a directory for several models)");
+  app.add_option("-j,--jobs", cl.jobs, "convert this many models at once (batch mode)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--opset", o.opset, "target ONNX opset, 9 to 17")->capture_default_str();
   app.add_option("--input-names", input_names, "comma-separated graph input names, in order");
   app.add_option("--output-names", output_names, "comma-separated graph output names, in order");
@@ -124,6 +130,11 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   app.add_flag("--keep-initializers-as-inputs", o.keep_initializers_as_inputs,
                "also list initializers as graph inputs");
   app.add_flag("--no-fold", no_fold, "do not fold constant subgraphs");
+  bool external_data = false, external_per_tensor = false;
+  app.add_flag("--external-data", external_data,
+               "write the weights to OUT.onnx.data beside the model (automatic above 2 GB)");
+  app.add_flag("--external-data-per-tensor", external_per_tensor,
+               "write each weight to its own file beside the model (torch.onnx's layout)");
   app.add_option("--method", o.method, "method to export instead of forward")
       ->capture_default_str();
   app.add_flag("--list-ops", cl.list_ops, "list the supported ops (at --opset if given) and exit");
@@ -146,13 +157,21 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   if (verbose && quiet) throw Error(ErrorKind::kUsage, "--verbose and --quiet exclude each other");
   cl.verbosity = verbose ? Verbosity::kVerbose : quiet ? Verbosity::kQuiet : Verbosity::kNormal;
   o.export_params = !no_params;
+  if (external_data && external_per_tensor) {
+    throw Error(ErrorKind::kUsage,
+                "--external-data and --external-data-per-tensor exclude each other");
+  }
+  if (external_data) o.external_data = ExternalDataMode::kAlways;
+  if (external_per_tensor) o.external_data = ExternalDataMode::kPerTensor;
   o.constant_folding = !no_fold;
   if (cl.list_ops) {
     if (app.count("--opset") == 0) o.opset = 0;
     return outcome;
   }
-  if (o.model_path.empty())
+  if (cl.models.empty()) {
     throw Error(ErrorKind::kUsage, "no model given (pt2onnx MODEL.pt -o OUT.onnx)");
+  }
+  o.model_path = cl.models.front();
   if (o.output_path.empty()) throw Error(ErrorKind::kUsage, "no output given: add -o OUT.onnx");
   if (o.opset < kMinOpset || o.opset > kMaxOpset) {
     throw Error(ErrorKind::kUsage, "--opset " + std::to_string(o.opset) + " is out of range (" +

@@ -11,7 +11,9 @@ namespace pt2onnx::cli {
 enum class Verbosity { kQuiet, kNormal, kVerbose };
 
 struct CommandLine {
-  ExportOptions options;
+  ExportOptions options;            // model_path is the first model
+  std::vector<std::string> models;  // all models given (batch mode when more than one)
+  int jobs = 1;                     // parallel conversions in batch mode
   Verbosity verbosity = Verbosity::kNormal;
   bool list_ops = false;
 };

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "batch.h"
 #include "cli_options.h"
 #include "pt2onnx/error.h"
 #include "pt2onnx/export.h"
@@ -67,6 +68,13 @@ int main(int argc, char** argv) {
         break;
     }
   };
+  if (pt2onnx::cli::is_batch(cl)) {
+    try {
+      return pt2onnx::cli::run_batch(cl, std::cout, sink);
+    } catch (const pt2onnx::Error& e) {
+      return report(e);
+    }
+  }
   try {
     const auto summary =
         pt2onnx::export_model(cl.options, sink, cl.verbosity == pt2onnx::cli::Verbosity::kVerbose);

@@ -71,7 +71,9 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
   summary.input_names = converted.input_names;
   summary.output_names = converted.output_names;
   log_to(log, LogLevel::kDebug, "writing " + options.output_path);
-  onnx_ir::WriteResult written = onnx_ir::write_model(*converted.builder, options);
+  onnx_ir::WriteResult written = onnx_ir::write_model(
+      *converted.builder, options,
+      [&log](const std::string& message) { log_to(log, LogLevel::kWarn, message); });
   summary.file_bytes = written.file_bytes;
   summary.node_count = written.node_count;
   summary.initializer_count = written.initializer_count;

@@ -94,11 +94,12 @@ LoadedGraph load_torchscript(const std::string& path, const std::string& method)
     throw Error(ErrorKind::kUsage,
                 "the model has no method '" + method + "' (its methods: " + available + ")");
   }
-  torch::jit::Module frozen;
+  torch::jit::Module& frozen = module;
   try {
     std::vector<std::string> preserved;
     if (method != "forward") preserved.push_back(method);
-    frozen = torch::jit::freeze_module(module, preserved);
+    // In place: a cloning freeze would hold a second copy of every weight.
+    torch::jit::freeze_module_inplace(&module, preserved);
   } catch (const std::exception& e) {
     throw Error(ErrorKind::kUnsupported,
                 "LibTorch cannot freeze the model (pt2onnx needs its attributes to be constant): " +

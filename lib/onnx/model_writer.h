@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ int64_t ir_version_for_opset(int opset);
 // Throws kWriteFailed when the output's directory does not exist or is not writable.
 void check_output_location(const std::string& output_path);
 
-WriteResult write_model(GraphBuilder& builder, const ExportOptions& options);
+// Streams the model: tensor bytes go from LibTorch's storage to the file (or to external data
+// files) without a serialized copy in memory. `notice` is told when external data is switched on.
+WriteResult write_model(GraphBuilder& builder, const ExportOptions& options,
+                        const std::function<void(const std::string&)>& notice = nullptr);
 
 }  // namespace pt2onnx::onnx_ir

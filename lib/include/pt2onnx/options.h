@@ -42,7 +42,6 @@ struct ExportOptions {
   bool keep_initializers_as_inputs = false;
   bool constant_folding = true;
   ExternalDataMode external_data = ExternalDataMode::kAuto;
-  bool force_external_data = false;
 };
 
 }  // namespace pt2onnx
