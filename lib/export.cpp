@@ -2,6 +2,8 @@
 
 #include <torch/csrc/jit/ir/ir.h>
 
+#include <chrono>
+#include <cstdio>
 #include <sstream>
 
 #include "convert/converter.h"
@@ -40,6 +42,13 @@ const char* error_kind_name(ErrorKind kind) {
 }
 
 ExportSummary export_model(const ExportOptions& options, const LogSink& log, bool dump_graphs) {
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&start] {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "[%.2f s] ",
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    return std::string(buf);
+  };
   if (options.opset < kMinOpset || options.opset > kMaxOpset) {
     throw Error(ErrorKind::kUsage, "--opset " + std::to_string(options.opset) +
                                        " is out of range: pt2onnx writes opsets " +
@@ -47,21 +56,22 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
                                        std::to_string(kMaxOpset));
   }
   onnx_ir::check_output_location(options.output_path);  // fail before the slow part
-  log_to(log, LogLevel::kDebug, "loading " + options.model_path);
+  log_to(log, LogLevel::kDebug, elapsed() + "loading " + options.model_path);
   loader::LoadedGraph loaded = loader::load_torchscript(options.model_path, options.method);
+  log_to(log, LogLevel::kDebug, elapsed() + "loaded and frozen; preparing the graph");
   convert::IoSpecs specs = convert::resolve_io_specs(loaded, options);
   std::vector<std::optional<int64_t>> ranks;
   for (const auto& input : specs.inputs) {
     ranks.push_back(input.shape ? std::optional<int64_t>(input.shape->size()) : std::nullopt);
   }
-  passes::prepare_graph(loaded.graph, ranks);
+  passes::prepare_graph(loaded.graph, ranks, options.constant_folding && options.export_params);
   convert::infer_missing_input_ranks(*loaded.graph, specs);
   if (dump_graphs) {
     std::ostringstream text;
     text << *loaded.graph;
     log_to(log, LogLevel::kDebug, "prepared TorchScript graph:\n" + text.str());
   }
-  log_to(log, LogLevel::kDebug, "converting at opset " + std::to_string(options.opset));
+  log_to(log, LogLevel::kDebug, elapsed() + "converting at opset " + std::to_string(options.opset));
   convert::ConvertedGraph converted = convert::convert_graph(loaded, specs, options);
   if (dump_graphs) {
     log_to(log, LogLevel::kDebug, "ONNX graph:\n" + converted.builder->dump());
@@ -70,10 +80,11 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
   summary.output_path = options.output_path;
   summary.input_names = converted.input_names;
   summary.output_names = converted.output_names;
-  log_to(log, LogLevel::kDebug, "writing " + options.output_path);
+  log_to(log, LogLevel::kDebug, elapsed() + "writing " + options.output_path);
   onnx_ir::WriteResult written = onnx_ir::write_model(
       *converted.builder, options,
       [&log](const std::string& message) { log_to(log, LogLevel::kWarn, message); });
+  log_to(log, LogLevel::kDebug, elapsed() + "done");
   summary.file_bytes = written.file_bytes;
   summary.node_count = written.node_count;
   summary.initializer_count = written.initializer_count;

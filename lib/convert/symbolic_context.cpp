@@ -240,7 +240,10 @@ Lowered SymbolicContext::lower_constant(const Value* value, const c10::IValue& i
     const at::Tensor& t = iv.toTensor();
     const std::string param = without_self_prefix(value->debugName());
     if (!param.empty()) return builder_.add_parameter(param, t, options_.export_params);
-    return builder_.add_constant(t, "const");
+    // Named values computed from weights (conv1.weight_fused_bn) keep their name as a hint.
+    const std::string& name = value->debugName();
+    const bool meaningful = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+    return builder_.add_constant(t, meaningful ? name : "const");
   }
   if (iv.isInt()) return int_constant(iv.toInt());
   if (iv.isDouble()) return scalar_constant(iv.toDouble(), c10::kFloat);

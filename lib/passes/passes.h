@@ -16,6 +16,9 @@ namespace pt2onnx::passes {
 // clone without a memory format, the autograd-only prim::profile-style markers).
 void drop_no_op_nodes(std::shared_ptr<torch::jit::Graph>& graph);
 
+// Merges inference batch_norm into the preceding convolution (weights must be constants).
+void fold_conv_batchnorm(std::shared_ptr<torch::jit::Graph>& graph);
+
 // Replaces aten::dim of graph inputs whose rank is known (from --shape) by constants.
 void specialize_input_ranks(std::shared_ptr<torch::jit::Graph>& graph,
                             const std::vector<std::optional<int64_t>>& input_ranks);

@@ -14,7 +14,7 @@ namespace pt2onnx::passes {
 
 // LibTorch's own passes do the heavy lifting (docs/architecture.md says why each is here).
 void prepare_graph(std::shared_ptr<torch::jit::Graph>& graph,
-                   const std::vector<std::optional<int64_t>>& input_ranks) {
+                   const std::vector<std::optional<int64_t>>& input_ranks, bool fold_weights) {
   torch::jit::Inline(*graph);                  // calls to submodules and functions
   torch::jit::LowerAllTuples(graph);           // tuple inputs/outputs/loop-carried values
   specialize_input_ranks(graph, input_ranks);  // x.dim() of inputs with a --shape
@@ -23,7 +23,10 @@ void prepare_graph(std::shared_ptr<torch::jit::Graph>& graph,
   torch::jit::RemoveListMutation(graph);       // ... become plain lists (append -> ListConstruct)
   torch::jit::RemoveTensorMutation(graph);     // x.add_(y) -> x = x.add(y) where alias-safe
   torch::jit::ConstantPropagation(graph);
-  drop_no_op_nodes(graph);  // dropout/detach/contiguous in eval mode
+  drop_no_op_nodes(graph);
+  if (fold_weights)
+    fold_conv_batchnorm(
+        graph);  // as torch.onnx does in eval mode  // dropout/detach/contiguous in eval mode
   torch::jit::EliminateDeadCode(graph);
 }
 

@@ -49,9 +49,18 @@ class OptionsTest(ConverterTest):
         out = self.path("net.onnx")
         convert(self.pt, out, "--shape", "x:1x3x8x8")
         names = {i.name for i in load_onnx(out).graph.initializer}
-        for expected in ("conv.weight", "conv.bias", "bn.running_mean", "bn.running_var",
-                         "head.1.weight", "head.1.bias"):
+        # BatchNorm is fused into the conv (as torch.onnx does); the fused weights keep the name.
+        self.assertEqual(names, {"conv.weight_fused_bn", "conv.bias_fused_bn", "head.1.weight",
+                                 "head.1.bias"})
+        self.check_matches_torch(self.pt, out, ["x"], [[self.x]])
+        # Without folding every parameter and buffer is its own initializer.
+        out = self.path("net_nofold.onnx")
+        convert(self.pt, out, "--shape", "x:1x3x8x8", "--no-fold")
+        names = {i.name for i in load_onnx(out).graph.initializer}
+        for expected in ("conv.weight", "conv.bias", "bn.weight", "bn.bias", "bn.running_mean",
+                         "bn.running_var", "head.1.weight", "head.1.bias"):
             self.assertIn(expected, names)
+        self.check_matches_torch(self.pt, out, ["x"], [[self.x]])
 
     def test_input_and_output_names(self):
         out = self.path("named.onnx")
@@ -106,7 +115,7 @@ class OptionsTest(ConverterTest):
         inputs = {i.name for i in model.graph.input}
         inits = {i.name for i in model.graph.initializer}
         self.assertTrue(inits <= inputs)
-        self.assertIn("conv.weight", inputs)
+        self.assertIn("head.1.weight", inputs)
         self.check_matches_torch(self.pt, out, ["x"], [[self.x]])
 
     def test_dtype_option(self):

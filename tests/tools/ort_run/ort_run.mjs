@@ -6,6 +6,7 @@
 // JOBS.json is a list of {"model": PATH, "inputs": {NAME: FILE.npy}, "out_dir": DIR}. One Node
 // process runs them all (ONNX Runtime's start-up is most of a single run's cost). For each job it
 // writes out_dir/<i>.npy per output and prints one JSON line: {"outputs": [{name, dims, type}]}
+// (with "mean_ms" when the job asks for "repeat": N timed runs)
 // or {"error": MESSAGE} when ONNX Runtime refuses the model or its inputs.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -55,18 +56,26 @@ async function runJob(job) {
   const session = await ort.InferenceSession.create(job.model, { intraOpNumThreads: 1 });
   const feeds = {};
   for (const [name, file] of Object.entries(job.inputs || {})) feeds[name] = readNpy(file);
-  const results = await session.run(feeds);
+  let results = await session.run(feeds);
+  // "repeat": N times the run after a warm-up one, for the benchmark's latency figures.
+  let meanMs;
+  if (job.repeat > 1) {
+    const start = process.hrtime.bigint();
+    for (let r = 0; r < job.repeat; r++) results = await session.run(feeds);
+    meanMs = Number(process.hrtime.bigint() - start) / 1e6 / job.repeat;
+  }
   fs.mkdirSync(job.out_dir, { recursive: true });
-  return session.outputNames.map((name, i) => {
+  const outputs = session.outputNames.map((name, i) => {
     writeNpy(path.join(job.out_dir, `${i}.npy`), results[name]);
     return { name, dims: results[name].dims, type: results[name].type };
   });
+  return { outputs, mean_ms: meanMs };
 }
 
 const jobs = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 for (const job of jobs) {
   try {
-    console.log(JSON.stringify({ outputs: await runJob(job) }));
+    console.log(JSON.stringify(await runJob(job)));
   } catch (err) {
     console.log(JSON.stringify({ error: String(err && err.message ? err.message : err) }));
   }
