@@ -26,6 +26,10 @@ if [ ! -d tests/tools/ort_run/node_modules/onnxruntime-node ]; then
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefix tests/tools/ort_run --no-audit --no-fund --loglevel=error
 fi
 
+# ccache hits across clones (CI builds a fresh one) and with the precompiled header.
+export CCACHE_BASEDIR="$PWD"
+export CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime"
+
 echo "== building pt2onnx in $BUILD_DIR"
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release ${CMAKE_ARGS:-} >/dev/null
 cmake --build "$BUILD_DIR" -j"$(nproc)"
