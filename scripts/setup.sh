@@ -9,11 +9,14 @@ BUILD_DIR=${BUILD_DIR:-build}
 
 PACKAGES=(g++ cmake make ccache clang-format libtorch-dev libonnx-dev libprotobuf-dev
           protobuf-compiler libcli11-dev libspdlog-dev libgtest-dev python3-torch
-          python3-torchvision python3-onnx python3-numpy nodejs npm)
+          python3-torchvision python3-onnx python3-numpy)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js may come from elsewhere than Debian (Debian's npm would then conflict with it).
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
