@@ -65,7 +65,7 @@ std::vector<ValueName> inputs_as(SymbolicContext& ctx,
 }
 
 std::pair<const torch::jit::Value*, const torch::jit::Value*> binary_operands(SymbolicContext& ctx,
-                                                                            const Node& node) {
+                                                                              const Node& node) {
   const auto* schema = node.maybeSchema();
   if (schema != nullptr && schema->argumentIndexWithName("self")) {
     return {ctx.arg(node, "self"), ctx.arg(node, "other")};
@@ -88,6 +88,65 @@ std::optional<int64_t> static_dim(SymbolicContext& ctx, const ValueName& x, int6
   if (axis < 0) axis += rank;
   if (axis < 0 || axis >= rank) return std::nullopt;
   return (*d)[static_cast<size_t>(axis)];
+}
+
+}  // namespace pt2onnx::sym
+
+// ---- (helper: math) shared numeric helpers
+#include <cmath>
+
+#include "onnx/ops.h"
+
+namespace pt2onnx::sym {
+
+ValueName int_floor_div(SymbolicContext& ctx, const ValueName& a, const ValueName& b,
+                        c10::ScalarType type) {
+  const ValueName zero = ctx.scalar_constant(0, type);
+  const ValueName q = ctx.emit("Div", {a, b});  // truncates toward zero
+  const ValueName rem = ctx.emit("Sub", {a, ctx.emit("Mul", {q, b})});
+  const ValueName inexact = ctx.emit("Not", {ctx.emit("Equal", {rem, zero})});
+  // The remainder takes the dividend's sign; it differs from the divisor's where the quotient
+  // was rounded up.
+  const ValueName signs_differ = ctx.emit(
+      "Not", {ctx.emit("Equal", {ctx.emit("Less", {rem, zero}), ctx.emit("Less", {b, zero})})});
+  const ValueName fix = ctx.cast(ctx.emit("And", {inexact, signs_differ}), type);
+  return ctx.emit("Sub", {q, fix});
+}
+
+ValueName vector_norm(SymbolicContext& ctx, const ValueName& x, double p,
+                      const std::vector<int64_t>& axes, bool keepdim) {
+  auto& g = ctx.builder();
+  const c10::ScalarType type = ctx.dtype(x).value_or(c10::kFloat);
+  if (p == 1.0) return onnx_ops::reduce(g, "ReduceL1", x, axes, keepdim);
+  if (p == 2.0) return onnx_ops::reduce(g, "ReduceL2", x, axes, keepdim);
+  const ValueName a = ctx.emit("Abs", {x});
+  if (std::isinf(p))
+    return onnx_ops::reduce(g, p > 0 ? "ReduceMax" : "ReduceMin", a, axes, keepdim);
+  if (p == 0.0) {
+    const ValueName nonzero = ctx.cast(ctx.cast(a, c10::kBool), type);
+    return onnx_ops::reduce(g, "ReduceSum", nonzero, axes, keepdim);
+  }
+  const ValueName powed = ctx.emit("Pow", {a, ctx.scalar_constant(p, type)});
+  const ValueName sum = onnx_ops::reduce(g, "ReduceSum", powed, axes, keepdim);
+  return ctx.emit("Pow", {sum, ctx.scalar_constant(1.0 / p, type)});
+}
+
+ValueName as_floating(SymbolicContext& ctx, const ValueName& x) {
+  if (c10::isFloatingType(ctx.dtype(x).value_or(c10::kFloat))) return x;
+  return ctx.cast(x, c10::kFloat);
+}
+
+ValueName slice_dynamic_keep_rank(SymbolicContext& ctx, const ValueName& x, const ValueName& starts,
+                                  const ValueName& ends, const ValueName& axes,
+                                  const ValueName& steps) {
+  ValueName out = onnx_ops::slice_dynamic(ctx.builder(), x, starts, ends, axes, steps);
+  const onnx::TypeProto* in = ctx.builder().type_of(x);
+  const onnx::TypeProto* got = ctx.builder().type_of(out);
+  if (in != nullptr && in->tensor_type().has_shape() &&
+      (got == nullptr || !got->tensor_type().has_shape())) {
+    ctx.builder().set_type(out, onnx_ir::relaxed_type(*in));
+  }
+  return out;
 }
 
 }  // namespace pt2onnx::sym

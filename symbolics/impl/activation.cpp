@@ -60,9 +60,12 @@ Outputs hardsigmoid_v9(SymbolicContext& ctx, const Node& node) {
 // aten::hardswish(Tensor self): x * hardsigmoid(x); ONNX HardSwish exists from opset 14.
 Outputs hardswish_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
-  return {ctx.emit("Mul", {x, ctx.emit("HardSigmoid", {x}, {{"alpha", 1.0f / 6.0f}, {"beta", 0.5f}})})};
+  return {
+      ctx.emit("Mul", {x, ctx.emit("HardSigmoid", {x}, {{"alpha", 1.0f / 6.0f}, {"beta", 0.5f}})})};
 }
-Outputs hardswish_v14(SymbolicContext& ctx, const Node& node) { return simple(ctx, node, "HardSwish"); }
+Outputs hardswish_v14(SymbolicContext& ctx, const Node& node) {
+  return simple(ctx, node, "HardSwish");
+}
 
 // aten::silu(Tensor self): x * sigmoid(x)
 Outputs silu_v9(SymbolicContext& ctx, const Node& node) {
@@ -83,7 +86,8 @@ Outputs gelu_v9(SymbolicContext& ctx, const Node& node) {
   ValueName inner;
   if (approximate == "tanh") {
     ValueName cube = ctx.emit("Mul", {x, ctx.emit("Mul", {x, x})});
-    ValueName arg = ctx.emit("Mul", {c(std::sqrt(2.0 / M_PI)), ctx.emit("Add", {x, ctx.emit("Mul", {c(0.044715), cube})})});
+    ValueName arg = ctx.emit("Mul", {c(std::sqrt(2.0 / M_PI)),
+                                     ctx.emit("Add", {x, ctx.emit("Mul", {c(0.044715), cube})})});
     inner = ctx.emit("Tanh", {arg});
   } else {
     inner = ctx.emit("Erf", {ctx.emit("Div", {x, c(std::sqrt(2.0))})});
@@ -103,18 +107,31 @@ Outputs relu6_v9(SymbolicContext& ctx, const Node& node) {
 // aten::clamp(Tensor self, Scalar? min=None, Scalar? max=None) (and .Tensor with tensor bounds)
 Outputs clamp_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
-  const auto min_known = ctx.is_none(node, "min") ? std::optional<double>() :
-                         ctx.known_value(ctx.arg(node, "min")) ? std::optional<double>(ctx.const_float(node, "min")) : std::nullopt;
-  const auto max_known = ctx.is_none(node, "max") ? std::optional<double>() :
-                         ctx.known_value(ctx.arg(node, "max")) ? std::optional<double>(ctx.const_float(node, "max")) : std::nullopt;
+  const auto min_known = ctx.is_none(node, "min") ? std::optional<double>()
+                         : ctx.known_value(ctx.arg(node, "min"))
+                             ? std::optional<double>(ctx.const_float(node, "min"))
+                             : std::nullopt;
+  const auto max_known = ctx.is_none(node, "max") ? std::optional<double>()
+                         : ctx.known_value(ctx.arg(node, "max"))
+                             ? std::optional<double>(ctx.const_float(node, "max"))
+                             : std::nullopt;
   const bool min_runtime = !ctx.is_none(node, "min") && !min_known;
   const bool max_runtime = !ctx.is_none(node, "max") && !max_known;
-  if (!min_runtime && !max_runtime) return {onnx_ops::clip(ctx.builder(), x, min_known, max_known)};
-  // Bounds computed at run time: Max/Min, which also broadcast tensor bounds.
   const auto type = ctx.require_dtype(x);
+  const bool floating = c10::isFloatingType(type);
+  if (!min_runtime && !max_runtime && floating)
+    return {onnx_ops::clip(ctx.builder(), x, min_known, max_known)};
+  // Bounds computed at run time: Max/Min, which also broadcast tensor bounds. Integers: Where,
+  // since ONNX Clip/Max/Min take integers only from opset 12.
   ValueName y = x;
-  if (!ctx.is_none(node, "min")) y = ctx.emit("Max", {y, ctx.cast(ctx.input(node, "min"), type)});
-  if (!ctx.is_none(node, "max")) y = ctx.emit("Min", {y, ctx.cast(ctx.input(node, "max"), type)});
+  if (!ctx.is_none(node, "min")) {
+    const ValueName m = ctx.cast(ctx.input(node, "min"), type);
+    y = floating ? ctx.emit("Max", {y, m}) : ctx.emit("Where", {ctx.emit("Less", {y, m}), m, y});
+  }
+  if (!ctx.is_none(node, "max")) {
+    const ValueName m = ctx.cast(ctx.input(node, "max"), type);
+    y = floating ? ctx.emit("Min", {y, m}) : ctx.emit("Where", {ctx.emit("Greater", {y, m}), m, y});
+  }
   return {y};
 }
 
@@ -136,6 +153,140 @@ Outputs log_softmax_v9(SymbolicContext& ctx, const Node& node) {
 Outputs log_softmax_v13(SymbolicContext& ctx, const Node& node) {
   const ValueName x = with_dtype(ctx, node, ctx.input(node, "self"));
   return {ctx.emit("LogSoftmax", {x}, {{"axis", ctx.const_int(node, "dim")}})};
+}
+
+// aten::_log_softmax(Tensor self, int dim, bool half_to_float): log_softmax without a dtype.
+Outputs _log_softmax_v9(SymbolicContext& ctx, const Node& node) {
+  return {
+      softmax_last_axis(ctx, ctx.input(node, "self"), ctx.const_int(node, "dim"), "LogSoftmax")};
+}
+Outputs _log_softmax_v13(SymbolicContext& ctx, const Node& node) {
+  return {
+      ctx.emit("LogSoftmax", {ctx.input(node, "self")}, {{"axis", ctx.const_int(node, "dim")}})};
+}
+
+// aten::celu(Tensor self, Scalar alpha=1.0) = alpha * elu(x / alpha): Elu (opset 6), so it
+// works before ONNX Celu (opset 12).
+Outputs celu_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const double alpha = ctx.const_float(node, "alpha");
+  if (alpha == 1.0) return {ctx.emit("Elu", {x}, {{"alpha", 1.0}})};
+  const auto type = ctx.require_dtype(x);
+  const ValueName a = ctx.scalar_constant(alpha, type);
+  return {ctx.emit("Mul", {ctx.emit("Elu", {ctx.emit("Div", {x, a})}, {{"alpha", 1.0}}), a})};
+}
+
+// aten::selu(Tensor self): ONNX Selu with torch's constants.
+Outputs selu_v9(SymbolicContext& ctx, const Node& node) {
+  return simple(
+      ctx, node, "Selu",
+      {{"alpha", 1.6732632423543772848170429916717}, {"gamma", 1.0507009873554804934193349852946}});
+}
+
+// aten::softplus(Tensor self, Scalar beta=1, Scalar threshold=20):
+// log(1 + exp(beta x)) / beta, and x itself where beta x > threshold.
+Outputs softplus_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const auto type = ctx.require_dtype(x);
+  const double beta = ctx.const_float(node, "beta");
+  const double threshold = ctx.const_float(node, "threshold");
+  const ValueName bx = beta == 1.0 ? x : ctx.emit("Mul", {x, ctx.scalar_constant(beta, type)});
+  ValueName sp = ctx.emit("Softplus", {bx});
+  if (beta != 1.0) sp = ctx.emit("Div", {sp, ctx.scalar_constant(beta, type)});
+  const ValueName linear = ctx.emit("Greater", {bx, ctx.scalar_constant(threshold, type)});
+  return {ctx.emit("Where", {linear, x, sp})};
+}
+
+// aten::mish(Tensor self) = x * tanh(softplus(x))
+Outputs mish_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  return {ctx.emit("Mul", {x, ctx.emit("Tanh", {ctx.emit("Softplus", {x})})})};
+}
+
+// aten::log_sigmoid(Tensor self) = -softplus(-x), stable for large |x|.
+Outputs log_sigmoid_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  return {ctx.emit("Neg", {ctx.emit("Softplus", {ctx.emit("Neg", {x})})})};
+}
+
+// aten::softshrink / hardshrink(Tensor self, Scalar lambd=0.5): ONNX Shrink (opset 9).
+Outputs softshrink_v9(SymbolicContext& ctx, const Node& node) {
+  const double lambd = ctx.const_float(node, "lambd");
+  return simple(ctx, node, "Shrink", {{"lambd", lambd}, {"bias", lambd}});
+}
+Outputs hardshrink_v9(SymbolicContext& ctx, const Node& node) {
+  return simple(ctx, node, "Shrink", {{"lambd", ctx.const_float(node, "lambd")}, {"bias", 0.0}});
+}
+
+// aten::threshold(Tensor self, Scalar threshold, Scalar value): x > threshold ? x : value
+Outputs threshold_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const auto type = ctx.require_dtype(x);
+  const ValueName keep =
+      ctx.emit("Greater", {x, ctx.scalar_constant(ctx.const_float(node, "threshold"), type)});
+  return {ctx.emit("Where", {keep, x, ctx.scalar_constant(ctx.const_float(node, "value"), type)})};
+}
+
+// aten::glu(Tensor self, int dim=-1) = a * sigmoid(b), the halves of `dim` (static size).
+Outputs glu_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  const auto size = static_dim(ctx, x, dim);
+  if (!size) ctx.fail_unsupported("glu along a dimension whose size is only known at run time");
+  if (*size % 2 != 0) ctx.fail_invalid("glu needs an even size along dim");
+  auto halves = onnx_ops::split(ctx.builder(), x, dim, {*size / 2, *size / 2});
+  return {ctx.emit("Mul", {halves[0], ctx.emit("Sigmoid", {halves[1]})})};
+}
+
+// aten::prelu(Tensor self, Tensor weight): ONNX PRelu, whose slope broadcasts from the right, so
+// a per-channel weight [C] becomes [C, 1, ..., 1] for inputs of rank > 2.
+Outputs prelu_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  ValueName w = ctx.input(node, "weight");
+  const int64_t rank = ctx.require_rank(x);
+  const auto wshape = ctx.static_shape(w);
+  const bool single = wshape && (wshape->empty() || (wshape->size() == 1 && (*wshape)[0] == 1));
+  if (!single && rank > 2 && ctx.rank(w) == 1) {
+    std::vector<int64_t> axes;
+    for (int64_t i = 1; i < rank - 1; ++i) axes.push_back(i);
+    w = onnx_ops::unsqueeze(ctx.builder(), w, axes);
+  }
+  return {ctx.emit("PRelu", {x, w})};
+}
+
+// aten::rrelu(Tensor self, Scalar lower=1/8, Scalar upper=1/3, bool training=False, Generator?):
+// in inference a leaky relu with the mean slope.
+Outputs rrelu_v9(SymbolicContext& ctx, const Node& node) {
+  if (ctx.const_bool(node, "training")) {
+    ctx.fail_unsupported(
+        "rrelu in training mode draws random slopes; export the model in eval mode");
+  }
+  const double slope = (ctx.const_float(node, "lower") + ctx.const_float(node, "upper")) / 2.0;
+  return simple(ctx, node, "LeakyRelu", {{"alpha", slope}});
+}
+
+// aten::clamp_min / clamp_max(Tensor self, Scalar | Tensor bound)
+Outputs clamp_min_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const auto type = ctx.require_dtype(x);
+  if (ctx.is_number(node, "min") && ctx.known_value(ctx.arg(node, "min")) &&
+      c10::isFloatingType(type)) {
+    return {onnx_ops::clip(ctx.builder(), x, ctx.const_float(node, "min"), std::nullopt)};
+  }
+  const ValueName m = ctx.cast(ctx.input(node, "min"), type);
+  if (c10::isFloatingType(type)) return {ctx.emit("Max", {x, m})};
+  return {ctx.emit("Where", {ctx.emit("Less", {x, m}), m, x})};
+}
+Outputs clamp_max_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const auto type = ctx.require_dtype(x);
+  if (ctx.is_number(node, "max") && ctx.known_value(ctx.arg(node, "max")) &&
+      c10::isFloatingType(type)) {
+    return {onnx_ops::clip(ctx.builder(), x, std::nullopt, ctx.const_float(node, "max"))};
+  }
+  const ValueName m = ctx.cast(ctx.input(node, "max"), type);
+  if (c10::isFloatingType(type)) return {ctx.emit("Min", {x, m})};
+  return {ctx.emit("Where", {ctx.emit("Greater", {x, m}), m, x})};
 }
 
 }  // namespace pt2onnx::sym

@@ -22,5 +22,20 @@ Outputs softmax_v9(SymbolicContext& ctx, const Node& node);
 Outputs softmax_v13(SymbolicContext& ctx, const Node& node);
 Outputs log_softmax_v9(SymbolicContext& ctx, const Node& node);
 Outputs log_softmax_v13(SymbolicContext& ctx, const Node& node);
+Outputs _log_softmax_v9(SymbolicContext& ctx, const Node& node);
+Outputs _log_softmax_v13(SymbolicContext& ctx, const Node& node);
+Outputs celu_v9(SymbolicContext& ctx, const Node& node);
+Outputs selu_v9(SymbolicContext& ctx, const Node& node);
+Outputs softplus_v9(SymbolicContext& ctx, const Node& node);
+Outputs mish_v9(SymbolicContext& ctx, const Node& node);
+Outputs log_sigmoid_v9(SymbolicContext& ctx, const Node& node);
+Outputs softshrink_v9(SymbolicContext& ctx, const Node& node);
+Outputs hardshrink_v9(SymbolicContext& ctx, const Node& node);
+Outputs threshold_v9(SymbolicContext& ctx, const Node& node);
+Outputs glu_v9(SymbolicContext& ctx, const Node& node);
+Outputs prelu_v9(SymbolicContext& ctx, const Node& node);
+Outputs rrelu_v9(SymbolicContext& ctx, const Node& node);
+Outputs clamp_min_v9(SymbolicContext& ctx, const Node& node);
+Outputs clamp_max_v9(SymbolicContext& ctx, const Node& node);
 
 }  // namespace pt2onnx::sym

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
 
+#include "onnx/ops.h"
 #include "symbolics/helpers.h"
 #include "symbolics/impl/arithmetic.h"
 
@@ -94,15 +95,8 @@ Outputs div_mode_v9(SymbolicContext& ctx, const Node& node) {
     // trunc: sign(q) * floor(|q|)
     return {ctx.emit("Mul", {ctx.emit("Sign", {q}), ctx.emit("Floor", {ctx.emit("Abs", {q})})})};
   }
-  ValueName q = ctx.emit("Div", in);  // integer Div truncates
-  if (mode == "trunc") return {q};
-  // floor for integers: q - ((a % b != 0) & ((a < 0) != (b < 0)))
-  const ValueName zero = ctx.scalar_constant(0, type);
-  ValueName rem = ctx.emit("Mod", in, {{"fmod", 1}});
-  ValueName inexact = ctx.emit("Not", {ctx.emit("Equal", {rem, zero})});
-  ValueName signs_differ = ctx.emit("Xor", {ctx.emit("Less", {in[0], zero}), ctx.emit("Less", {in[1], zero})});
-  ValueName fix = ctx.cast(ctx.emit("And", {inexact, signs_differ}), type);
-  return {ctx.emit("Sub", {q, fix})};
+  if (mode == "trunc") return {ctx.emit("Div", in)};  // integer Div truncates
+  return {int_floor_div(ctx, in[0], in[1], type)};
 }
 
 // aten::floordiv.int(int a, int b) -> int and aten::floor_divide(Tensor self, Tensor other):
@@ -112,12 +106,7 @@ Outputs floor_divide_v9(SymbolicContext& ctx, const Node& node) {
   const c10::ScalarType type = promoted_type(ctx, {a, b});
   auto in = inputs_as(ctx, {a, b}, type);
   if (c10::isFloatingType(type)) return {ctx.emit("Floor", {ctx.emit("Div", in)})};
-  const ValueName zero = ctx.scalar_constant(0, type);
-  ValueName q = ctx.emit("Div", in);
-  ValueName rem = ctx.emit("Mod", in, {{"fmod", 1}});
-  ValueName inexact = ctx.emit("Not", {ctx.emit("Equal", {rem, zero})});
-  ValueName signs_differ = ctx.emit("Xor", {ctx.emit("Less", {in[0], zero}), ctx.emit("Less", {in[1], zero})});
-  return {ctx.emit("Sub", {q, ctx.cast(ctx.emit("And", {inexact, signs_differ}), type)})};
+  return {int_floor_div(ctx, in[0], in[1], type)};
 }
 
 // aten::remainder.Tensor(Tensor self, Tensor other): Python's modulo (sign of the divisor).
@@ -125,7 +114,11 @@ Outputs remainder_v9(SymbolicContext& ctx, const Node& node) {
   auto [a, b] = binary_operands(ctx, node);
   const c10::ScalarType type = promoted_type(ctx, {a, b});
   auto in = inputs_as(ctx, {a, b}, type);
-  if (!c10::isFloatingType(type)) return {ctx.emit("Mod", in, {{"fmod", 0}})};
+  // Integers: a - floor(a / b) * b (ONNX Mod arrives at opset 10).
+  if (!c10::isFloatingType(type)) {
+    return {
+        ctx.emit("Sub", {in[0], ctx.emit("Mul", {int_floor_div(ctx, in[0], in[1], type), in[1]})})};
+  }
   // a - floor(a / b) * b
   ValueName q = ctx.emit("Floor", {ctx.emit("Div", in)});
   return {ctx.emit("Sub", {in[0], ctx.emit("Mul", {q, in[1]})})};
@@ -134,8 +127,10 @@ Outputs remainder_v9(SymbolicContext& ctx, const Node& node) {
 // aten::pow.Tensor_Tensor / Tensor_Scalar / Scalar(Scalar self, Tensor exponent)
 Outputs pow_v9(SymbolicContext& ctx, const Node& node) {
   const auto* schema = node.maybeSchema();
-  const torch::jit::Value* base = ctx.arg(node, schema && schema->argumentIndexWithName("a") ? "a" : "self");
-  const torch::jit::Value* exponent = schema && schema->argumentIndexWithName("b") ? ctx.arg(node, "b") : ctx.arg(node, "exponent");
+  const torch::jit::Value* base =
+      ctx.arg(node, schema && schema->argumentIndexWithName("a") ? "a" : "self");
+  const torch::jit::Value* exponent =
+      schema && schema->argumentIndexWithName("b") ? ctx.arg(node, "b") : ctx.arg(node, "exponent");
   c10::ScalarType type = promoted_type(ctx, {base, exponent});
   // ONNX Pow-9 computes in float; integers round-trip through float32.
   const c10::ScalarType compute = c10::isFloatingType(type) ? type : c10::kFloat;
@@ -143,26 +138,123 @@ Outputs pow_v9(SymbolicContext& ctx, const Node& node) {
   return {ctx.cast(ctx.emit("Pow", in), type)};
 }
 
-Outputs eq_v9(SymbolicContext& ctx, const Node& node) { return comparison(ctx, node, "Equal", false); }
-Outputs ne_v9(SymbolicContext& ctx, const Node& node) { return comparison(ctx, node, "Equal", true); }
-Outputs lt_v9(SymbolicContext& ctx, const Node& node) { return comparison(ctx, node, "Less", false); }
-Outputs gt_v9(SymbolicContext& ctx, const Node& node) { return comparison(ctx, node, "Greater", false); }
+// aten::eq / ne (Tensor | Scalar): ONNX Equal takes floats only from opset 11, so eq_v9 compares
+// floats as "neither less nor greater, and no NaN" (a + b is NaN exactly when an operand is NaN or
+// they are opposite infinities, which are unequal anyway).
+namespace {
+ValueName equal_v9_impl(SymbolicContext& ctx, const Node& node) {
+  auto [a, b] = binary_operands(ctx, node);
+  const c10::ScalarType type = promoted_type(ctx, {a, b});
+  auto in = inputs_as(ctx, {a, b}, type);
+  const at::Tensor* ca = ctx.constant_of(in[0]);
+  const at::Tensor* cb = ctx.constant_of(in[1]);
+  if (ca != nullptr && cb != nullptr) return ctx.constant(at::eq(*ca, *cb));  // e.g. If conditions
+  if (!c10::isFloatingType(type)) {
+    if (type != c10::kBool && type != c10::kInt && type != c10::kLong)
+      in = inputs_as(ctx, {a, b}, c10::kLong);
+    return ctx.emit("Equal", in);
+  }
+  const ValueName ordered = ctx.emit("Or", {ctx.emit("Less", in), ctx.emit("Greater", in)});
+  const ValueName nan = ctx.emit("IsNaN", {ctx.emit("Add", in)});
+  return ctx.emit("Not", {ctx.emit("Or", {ordered, nan})});
+}
+}  // namespace
+Outputs eq_v9(SymbolicContext& ctx, const Node& node) { return {equal_v9_impl(ctx, node)}; }
+Outputs ne_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.emit("Not", {equal_v9_impl(ctx, node)})};
+}
+Outputs eq_v11(SymbolicContext& ctx, const Node& node) {
+  return comparison(ctx, node, "Equal", false);
+}
+Outputs ne_v11(SymbolicContext& ctx, const Node& node) {
+  return comparison(ctx, node, "Equal", true);
+}
+
+// aten::eq.int_list / eq.float_list / eq.bool_list (a, b) -> bool: whole-list
+// equality (one bool, not elementwise). Folded when both lists are known (static sizes);
+// otherwise equal lengths and every element equal.
+Outputs eq_list_v9(SymbolicContext& ctx, const Node& node) {
+  auto [va, vb] = binary_operands(ctx, node);
+  const auto ka = ctx.known_value(va);
+  const auto kb = ctx.known_value(vb);
+  if (ka && kb) return {ctx.scalar_constant(*ka == *kb ? 1 : 0, c10::kBool)};
+  const ValueName a = ctx.tensor(va);
+  const ValueName b = ctx.tensor(vb);
+  const at::Tensor* ca = ctx.constant_of(a);
+  const at::Tensor* cb = ctx.constant_of(b);
+  if (ca != nullptr && cb != nullptr) {
+    const bool same = ca->sizes() == cb->sizes() && at::equal(*ca, cb->to(ca->scalar_type()));
+    return {ctx.scalar_constant(same ? 1 : 0, c10::kBool)};
+  }
+  const auto sa = ctx.static_shape(a);
+  const auto sb = ctx.static_shape(b);
+  if (sa && sb && *sa != *sb) return {ctx.scalar_constant(0, c10::kBool)};
+  if (!sa || !sb) ctx.fail_unsupported("comparing lists whose lengths are only known at run time");
+  const c10::ScalarType type = promoted_type(ctx, {va, vb});
+  auto in = inputs_as(ctx, {va, vb}, type);
+  const ValueName differ = ctx.cast(ctx.emit("Not", {ctx.emit("Equal", in)}), c10::kLong);
+  const ValueName n = onnx_ops::reduce(ctx.builder(), "ReduceSum", differ, {}, false);
+  return {ctx.emit("Equal", {n, ctx.scalar_constant(0, c10::kLong)})};
+}
+// aten::ne.int_list etc.: not eq.
+Outputs ne_list_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.emit("Not", {eq_list_v9(ctx, node)[0].name})};
+}
+Outputs lt_v9(SymbolicContext& ctx, const Node& node) {
+  return comparison(ctx, node, "Less", false);
+}
+Outputs gt_v9(SymbolicContext& ctx, const Node& node) {
+  return comparison(ctx, node, "Greater", false);
+}
 // le = not gt, ge = not lt (LessOrEqual/GreaterOrEqual arrive at opset 12)
-Outputs le_v9(SymbolicContext& ctx, const Node& node) { return comparison(ctx, node, "Greater", true); }
-Outputs ge_v9(SymbolicContext& ctx, const Node& node) { return comparison(ctx, node, "Less", true); }
+Outputs le_v9(SymbolicContext& ctx, const Node& node) {
+  return comparison(ctx, node, "Greater", true);
+}
+Outputs ge_v9(SymbolicContext& ctx, const Node& node) {
+  return comparison(ctx, node, "Less", true);
+}
 
 // aten::neg(Tensor self)
-Outputs neg_v9(SymbolicContext& ctx, const Node& node) { return {ctx.emit("Neg", {ctx.tensor(node.input(0))})}; }
-Outputs abs_v9(SymbolicContext& ctx, const Node& node) { return {ctx.emit("Abs", {ctx.tensor(node.input(0))})}; }
+Outputs neg_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.emit("Neg", {ctx.tensor(node.input(0))})};
+}
+Outputs abs_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.emit("Abs", {ctx.tensor(node.input(0))})};
+}
 Outputs sqrt_v9(SymbolicContext& ctx, const Node& node) { return unary(ctx, node, "Sqrt"); }
 Outputs exp_v9(SymbolicContext& ctx, const Node& node) { return unary(ctx, node, "Exp"); }
 Outputs log_v9(SymbolicContext& ctx, const Node& node) { return unary(ctx, node, "Log"); }
-Outputs reciprocal_v9(SymbolicContext& ctx, const Node& node) { return unary(ctx, node, "Reciprocal"); }
-Outputs floor_v9(SymbolicContext& ctx, const Node& node) { return {ctx.emit("Floor", {ctx.tensor(node.input(0))})}; }
-Outputs ceil_v9(SymbolicContext& ctx, const Node& node) { return {ctx.emit("Ceil", {ctx.tensor(node.input(0))})}; }
+Outputs reciprocal_v9(SymbolicContext& ctx, const Node& node) {
+  return unary(ctx, node, "Reciprocal");
+}
+Outputs floor_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.emit("Floor", {ctx.tensor(node.input(0))})};
+}
+Outputs ceil_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.emit("Ceil", {ctx.tensor(node.input(0))})};
+}
 Outputs sin_v9(SymbolicContext& ctx, const Node& node) { return unary(ctx, node, "Sin"); }
 Outputs cos_v9(SymbolicContext& ctx, const Node& node) { return unary(ctx, node, "Cos"); }
 Outputs erf_v9(SymbolicContext& ctx, const Node& node) { return unary(ctx, node, "Erf"); }
+
+// aten::maximum / minimum(Tensor self, Tensor other), and max.other / min.other.
+// ONNX Max/Min take only floats before opset 12: integers and bools use Greater/Less + Where.
+Outputs maximum_v9(SymbolicContext& ctx, const Node& node) {
+  auto [a, b] = binary_operands(ctx, node);
+  const c10::ScalarType type = promoted_type(ctx, {a, b});
+  auto in = inputs_as(ctx, {a, b}, type);
+  if (c10::isFloatingType(type)) return {ctx.emit("Max", in)};
+  if (type == c10::kBool) return {ctx.emit("Or", in)};
+  return {ctx.emit("Where", {ctx.emit("Greater", in), in[0], in[1]})};
+}
+Outputs minimum_v9(SymbolicContext& ctx, const Node& node) {
+  auto [a, b] = binary_operands(ctx, node);
+  const c10::ScalarType type = promoted_type(ctx, {a, b});
+  auto in = inputs_as(ctx, {a, b}, type);
+  if (c10::isFloatingType(type)) return {ctx.emit("Min", in)};
+  if (type == c10::kBool) return {ctx.emit("And", in)};
+  return {ctx.emit("Where", {ctx.emit("Less", in), in[0], in[1]})};
+}
 // aten::rsqrt(Tensor self) = 1 / sqrt(x)
 Outputs rsqrt_v9(SymbolicContext& ctx, const Node& node) {
   ValueName x = ctx.tensor(node.input(0));

@@ -16,6 +16,10 @@ Outputs remainder_v9(SymbolicContext& ctx, const Node& node);
 Outputs pow_v9(SymbolicContext& ctx, const Node& node);
 Outputs eq_v9(SymbolicContext& ctx, const Node& node);
 Outputs ne_v9(SymbolicContext& ctx, const Node& node);
+Outputs eq_v11(SymbolicContext& ctx, const Node& node);
+Outputs ne_v11(SymbolicContext& ctx, const Node& node);
+Outputs eq_list_v9(SymbolicContext& ctx, const Node& node);
+Outputs ne_list_v9(SymbolicContext& ctx, const Node& node);
 Outputs lt_v9(SymbolicContext& ctx, const Node& node);
 Outputs gt_v9(SymbolicContext& ctx, const Node& node);
 Outputs le_v9(SymbolicContext& ctx, const Node& node);
@@ -31,6 +35,8 @@ Outputs ceil_v9(SymbolicContext& ctx, const Node& node);
 Outputs sin_v9(SymbolicContext& ctx, const Node& node);
 Outputs cos_v9(SymbolicContext& ctx, const Node& node);
 Outputs erf_v9(SymbolicContext& ctx, const Node& node);
+Outputs maximum_v9(SymbolicContext& ctx, const Node& node);
+Outputs minimum_v9(SymbolicContext& ctx, const Node& node);
 Outputs rsqrt_v9(SymbolicContext& ctx, const Node& node);
 
 }  // namespace pt2onnx::sym

@@ -9,5 +9,13 @@ Outputs linear_v9(SymbolicContext& ctx, const Node& node);
 Outputs addmm_v9(SymbolicContext& ctx, const Node& node);
 Outputs matmul_v9(SymbolicContext& ctx, const Node& node);
 Outputs t_v9(SymbolicContext& ctx, const Node& node);
+Outputs outer_v9(SymbolicContext& ctx, const Node& node);
+Outputs baddbmm_v9(SymbolicContext& ctx, const Node& node);
+Outputs einsum_v12(SymbolicContext& ctx, const Node& node);
+Outputs tensordot_v9(SymbolicContext& ctx, const Node& node);
+Outputs linalg_det_v11(SymbolicContext& ctx, const Node& node);
+Outputs logdet_v11(SymbolicContext& ctx, const Node& node);
+Outputs cross_v9(SymbolicContext& ctx, const Node& node);
+Outputs linalg_cross_v9(SymbolicContext& ctx, const Node& node);
 
 }  // namespace pt2onnx::sym

@@ -9,5 +9,27 @@ Outputs mean_v9(SymbolicContext& ctx, const Node& node);
 Outputs sum_v9(SymbolicContext& ctx, const Node& node);
 Outputs amax_v9(SymbolicContext& ctx, const Node& node);
 Outputs amin_v9(SymbolicContext& ctx, const Node& node);
+Outputs max_v9(SymbolicContext& ctx, const Node& node);
+Outputs min_v9(SymbolicContext& ctx, const Node& node);
+Outputs max_dim_v9(SymbolicContext& ctx, const Node& node);
+Outputs min_dim_v9(SymbolicContext& ctx, const Node& node);
+Outputs argmax_v9(SymbolicContext& ctx, const Node& node);
+Outputs argmin_v9(SymbolicContext& ctx, const Node& node);
+Outputs aminmax_v9(SymbolicContext& ctx, const Node& node);
+Outputs prod_v9(SymbolicContext& ctx, const Node& node);
+Outputs var_v9(SymbolicContext& ctx, const Node& node);
+Outputs std_v9(SymbolicContext& ctx, const Node& node);
+Outputs var_mean_v9(SymbolicContext& ctx, const Node& node);
+Outputs std_mean_v9(SymbolicContext& ctx, const Node& node);
+Outputs logsumexp_v9(SymbolicContext& ctx, const Node& node);
+Outputs norm_v9(SymbolicContext& ctx, const Node& node);
+Outputs linalg_vector_norm_v9(SymbolicContext& ctx, const Node& node);
+Outputs linalg_matrix_norm_v9(SymbolicContext& ctx, const Node& node);
+Outputs linalg_norm_v9(SymbolicContext& ctx, const Node& node);
+Outputs frobenius_norm_v9(SymbolicContext& ctx, const Node& node);
+Outputs cumsum_v9(SymbolicContext& ctx, const Node& node);
+Outputs cumsum_v11(SymbolicContext& ctx, const Node& node);
+Outputs any_v9(SymbolicContext& ctx, const Node& node);
+Outputs all_v9(SymbolicContext& ctx, const Node& node);
 
 }  // namespace pt2onnx::sym
