@@ -14,8 +14,10 @@ namespace pt2onnx::sym {
 // aten::view / aten::reshape (self, int[] shape): Reshape with the shape computed at run time
 // where it is (so dynamic axes stay dynamic).
 Outputs reshape_v9(SymbolicContext& ctx, const Node& node) {
-  const char* shape_arg = node.maybeSchema() && node.maybeSchema()->argumentIndexWithName("size") ? "size" : "shape";
-  return {ctx.emit("Reshape", {ctx.input(node, "self"), ctx.cast(ctx.input(node, shape_arg), c10::kLong)})};
+  const char* shape_arg =
+      node.maybeSchema() && node.maybeSchema()->argumentIndexWithName("size") ? "size" : "shape";
+  return {ctx.emit("Reshape",
+                   {ctx.input(node, "self"), ctx.cast(ctx.input(node, shape_arg), c10::kLong)})};
 }
 
 // aten::flatten.using_ints(self, start_dim=0, end_dim=-1)
@@ -74,7 +76,8 @@ Outputs squeeze_v9(SymbolicContext& ctx, const Node& node) {
     if (!dims) ctx.fail_invalid("squeeze() without a dim needs the input's shape (give --shape)");
     std::vector<int64_t> axes;
     for (size_t i = 0; i < dims->size(); ++i) {
-      if (!(*dims)[i]) ctx.fail_unsupported("squeeze() without a dim on an input with dynamic axes");
+      if (!(*dims)[i])
+        ctx.fail_unsupported("squeeze() without a dim on an input with dynamic axes");
       if (*(*dims)[i] == 1) axes.push_back(static_cast<int64_t>(i));
     }
     if (axes.empty()) return {x};
@@ -122,15 +125,17 @@ Outputs slice_v9(SymbolicContext& ctx, const Node& node) {
   const bool end_known = ctx.is_none(node, "end") || ctx.known_value(ctx.arg(node, "end"));
   if (start_known && end_known) {
     const int64_t start = ctx.optional_const_int(node, "start").value_or(0);
-    const int64_t end = ctx.optional_const_int(node, "end").value_or(std::numeric_limits<int64_t>::max());
+    const int64_t end =
+        ctx.optional_const_int(node, "end").value_or(std::numeric_limits<int64_t>::max());
     if (start == 0 && end == std::numeric_limits<int64_t>::max() && step == 1) return {x};
     return {onnx_ops::slice(ctx.builder(), x, {dim}, {start}, {end}, {step})};
   }
   auto as_1d = [&](const char* name, int64_t fallback) {
-    ValueName v = ctx.is_none(node, name) ? ctx.int_constant(fallback) : ctx.cast(ctx.input(node, name), c10::kLong);
+    ValueName v = ctx.is_none(node, name) ? ctx.int_constant(fallback)
+                                          : ctx.cast(ctx.input(node, name), c10::kLong);
     return onnx_ops::unsqueeze(ctx.builder(), v, {0});
   };
-  return {onnx_ops::slice_dynamic(ctx.builder(), x, as_1d("start", 0),
+  return {slice_dynamic_keep_rank(ctx, x, as_1d("start", 0),
                                   as_1d("end", std::numeric_limits<int64_t>::max()),
                                   ctx.ints_constant({dim}), ctx.ints_constant({step}))};
 }
@@ -164,7 +169,8 @@ Outputs expand_v9(SymbolicContext& ctx, const Node& node) {
 
 // aten::expand_as(self, other)
 Outputs expand_as_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.emit("Expand", {ctx.input(node, "self"), ctx.emit("Shape", {ctx.input(node, "other")})})};
+  return {
+      ctx.emit("Expand", {ctx.input(node, "self"), ctx.emit("Shape", {ctx.input(node, "other")})})};
 }
 
 // aten::chunk(self, int chunks, int dim) -> Tensor[] (static size along dim)
@@ -180,20 +186,75 @@ Outputs chunk_v9(SymbolicContext& ctx, const Node& node) {
   return {Lowered::list(onnx_ops::split(ctx.builder(), x, dim, sizes))};
 }
 
-// aten::split.Tensor(self, int split_size, int dim) / split_with_sizes(self, int[] split_sizes, int dim)
+// aten::split.Tensor(self, int split_size, int dim) / split.sizes(self, int[] split_size, int dim)
+// / split_with_sizes(self, int[] split_sizes, int dim), and their unsafe_ twins: Split (static
+// size along dim where the split size is one int).
 Outputs split_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
   const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
-  const char* arg = node.maybeSchema()->argumentIndexWithName("split_sizes") ? "split_sizes" : "split_size";
+  const char* arg =
+      node.maybeSchema()->argumentIndexWithName("split_sizes") ? "split_sizes" : "split_size";
   auto given = ctx.const_ints(node, arg);
   std::vector<int64_t> sizes = given;
-  if (std::string(arg) == "split_size") {
+  if (ctx.arg(node, arg)->type()->kind() != c10::TypeKind::ListType) {
     auto size = static_dim(ctx, x, dim);
     if (!size) ctx.fail_unsupported("split along a dynamic axis");
     sizes.clear();
-    for (int64_t left = *size; left > 0; left -= given[0]) sizes.push_back(std::min(given[0], left));
+    for (int64_t left = *size; left > 0; left -= given[0])
+      sizes.push_back(std::min(given[0], left));
   }
   return {Lowered::list(onnx_ops::split(ctx.builder(), x, dim, sizes))};
+}
+
+namespace {
+
+// The number of pieces a split's list is unpacked into (its one prim::ListUnpack), if known.
+std::optional<int64_t> unpacked_count(const Node& node) {
+  const auto uses = node.output(0)->uses();
+  if (uses.size() != 1 || uses[0].user->kind() != c10::prim::ListUnpack) return std::nullopt;
+  return static_cast<int64_t>(uses[0].user->outputs().size());
+}
+
+// Split-13 into n pieces of `piece` (a 0-d int64) along dim, the last one taking the rest.
+Outputs split_runtime_sizes(SymbolicContext& ctx, const ValueName& x, int64_t dim, int64_t n,
+                            const ValueName& piece) {
+  auto& g = ctx.builder();
+  ValueName total = onnx_ops::unsqueeze(g, onnx_ops::dim_size(g, x, dim), {0});
+  ValueName p1 = onnx_ops::unsqueeze(g, piece, {0});
+  ValueName rest = ctx.emit("Sub", {total, ctx.emit("Mul", {p1, ctx.ints_constant({n - 1})})});
+  std::vector<ValueName> parts(static_cast<size_t>(n - 1), p1);
+  parts.push_back(rest);
+  ValueName sizes = parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}});
+  return {Lowered::list(ctx.emit_n("Split", {x, sizes}, {{"axis", dim}}, static_cast<size_t>(n)))};
+}
+
+}  // namespace
+
+// As split_v9; along a dynamic axis, with the piece count from the list's ListUnpack, the sizes
+// go to Split-13 as a run-time input.
+Outputs split_v13(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  const char* arg =
+      node.maybeSchema()->argumentIndexWithName("split_sizes") ? "split_sizes" : "split_size";
+  const bool one_size = ctx.arg(node, arg)->type()->kind() != c10::TypeKind::ListType;
+  auto n = unpacked_count(node);
+  if (!one_size || static_dim(ctx, x, dim) || !n) return split_v9(ctx, node);
+  return split_runtime_sizes(ctx, x, dim, *n, ctx.int_constant(ctx.const_int(node, arg)));
+}
+
+// As chunk_v9; along a dynamic axis, pieces of ceil(size / chunks) through Split-13.
+Outputs chunk_v13(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  auto n = unpacked_count(node);
+  if (static_dim(ctx, x, dim) || !n) return chunk_v9(ctx, node);
+  const int64_t chunks = ctx.const_int(node, "chunks");
+  auto& g = ctx.builder();
+  ValueName size = onnx_ops::dim_size(g, x, dim);
+  ValueName piece = ctx.emit(
+      "Div", {ctx.emit("Add", {size, ctx.int_constant(chunks - 1)}), ctx.int_constant(chunks)});
+  return split_runtime_sizes(ctx, x, dim, *n, piece);
 }
 
 // aten::to(self, dtype, ...) in its several overloads; only the dtype matters on CPU.
@@ -217,5 +278,579 @@ Outputs type_as_v9(SymbolicContext& ctx, const Node& node) {
 
 // aten::contiguous / clone / detach and friends that survive the passes: identity.
 Outputs identity_v9(SymbolicContext& ctx, const Node& node) { return {ctx.tensor(node.input(0))}; }
+
+namespace {
+
+bool has_arg(const Node& node, const char* name) {
+  return node.maybeSchema() != nullptr && node.maybeSchema()->argumentIndexWithName(name);
+}
+
+// Shape(x) with the size at `axis` multiplied by `factor` (stays dynamic where x's shape is).
+ValueName shape_scaled_at(SymbolicContext& ctx, const ValueName& x, int64_t axis, int64_t factor) {
+  const int64_t rank = ctx.require_rank(x);
+  std::vector<int64_t> scale(static_cast<size_t>(rank), 1);
+  scale[static_cast<size_t>(axis)] = factor;
+  return ctx.emit("Mul", {ctx.emit("Shape", {x}), ctx.ints_constant(scale)});
+}
+
+}  // namespace
+
+// aten::item(self) -> Scalar: the one element as a 0-d tensor.
+Outputs item_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  if (ctx.rank(x) == 0) return {x};
+  return {ctx.emit("Reshape", {x, ctx.ints_constant({})})};
+}
+
+// aten::numel(self) -> int: a constant for a static shape, else ONNX Size.
+Outputs numel_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  if (auto shape = ctx.static_shape(x)) {
+    int64_t n = 1;
+    for (int64_t d : *shape) n *= d;
+    return {ctx.int_constant(n)};
+  }
+  return {ctx.emit("Size", {x})};
+}
+
+// aten::_shape_as_tensor(self): Shape.
+Outputs _shape_as_tensor_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.emit("Shape", {ctx.input(node, "self")})};
+}
+
+// aten::_reshape_from_tensor(self, Tensor shape): Reshape.
+Outputs _reshape_from_tensor_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.emit("Reshape",
+                   {ctx.input(node, "self"), ctx.cast(ctx.input(node, "shape"), c10::kLong)})};
+}
+
+// aten::reshape_as / view_as (self, other): Reshape to Shape(other).
+Outputs reshape_as_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.emit("Reshape",
+                   {ctx.input(node, "self"), ctx.emit("Shape", {ctx.input(node, "other")})})};
+}
+
+// aten::narrow(self, int dim, int start, int length) / narrow.Tensor(..., Tensor start, ...):
+// Slice [start, start + length); run-time bounds use Slice-10 inputs.
+Outputs narrow_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  auto start = ctx.known_value(ctx.arg(node, "start"));
+  auto length = ctx.known_value(ctx.arg(node, "length"));
+  if (start && length) {
+    const int64_t s = ctx.const_int(node, "start");
+    const int64_t l = ctx.const_int(node, "length");
+    int64_t begin = s;
+    if (s < 0) {
+      auto size = static_dim(ctx, x, dim);
+      if (!size) ctx.fail_unsupported("narrow with a negative start on a dynamic axis");
+      begin = s + *size;
+    }
+    return {onnx_ops::slice(ctx.builder(), x, {dim}, {begin}, {begin + l})};
+  }
+  auto& g = ctx.builder();
+  ValueName s = onnx_ops::unsqueeze(g, ctx.cast(ctx.input(node, "start"), c10::kLong), {0});
+  ValueName l = onnx_ops::unsqueeze(g, ctx.cast(ctx.input(node, "length"), c10::kLong), {0});
+  return {
+      slice_dynamic_keep_rank(ctx, x, s, ctx.emit("Add", {s, l}), ctx.ints_constant({dim}), "")};
+}
+
+// aten::movedim.int(self, int source, int destination) / movedim.intlist(self, int[], int[]):
+// Transpose.
+Outputs movedim_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t rank = ctx.require_rank(x);
+  auto src = ctx.const_ints(node, "source");
+  auto dst = ctx.const_ints(node, "destination");
+  std::vector<int64_t> perm(static_cast<size_t>(rank), -1);
+  std::vector<bool> used(static_cast<size_t>(rank), false);
+  for (size_t i = 0; i < src.size(); ++i) {
+    const int64_t s = wrap_dim(ctx, src[i], x);
+    const int64_t d = wrap_dim(ctx, dst[i], x);
+    perm[static_cast<size_t>(d)] = s;
+    used[static_cast<size_t>(s)] = true;
+  }
+  int64_t next = 0;
+  for (auto& p : perm) {
+    if (p != -1) continue;
+    while (used[static_cast<size_t>(next)]) ++next;
+    p = next++;
+  }
+  return {ctx.emit("Transpose", {x}, {{"perm", perm}})};
+}
+
+// aten::numpy_T(self) (x.T): Transpose reversing all axes.
+Outputs numpy_T_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t rank = ctx.require_rank(x);
+  if (rank < 2) return {x};
+  std::vector<int64_t> perm;
+  for (int64_t i = rank - 1; i >= 0; --i) perm.push_back(i);
+  return {ctx.emit("Transpose", {x}, {{"perm", perm}})};
+}
+
+// aten::flip(self, int[] dims): Slice with step -1 (Slice-10 steps).
+Outputs flip_v10(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  auto dims = ctx.const_ints(node, "dims");
+  if (dims.empty()) return {x};
+  std::vector<int64_t> starts, ends, steps;
+  for (auto& d : dims) {
+    d = wrap_dim(ctx, d, x);
+    starts.push_back(-1);
+    ends.push_back(std::numeric_limits<int64_t>::min());
+    steps.push_back(-1);
+  }
+  return {onnx_ops::slice(ctx.builder(), x, dims, starts, ends, steps)};
+}
+
+// aten::roll(self, int[] shifts, int[] dims): per dim, Concat of the last `shift` elements and
+// the rest (Slices); without dims, of the flattened tensor, reshaped back.
+Outputs roll_v9(SymbolicContext& ctx, const Node& node) {
+  ValueName x = ctx.input(node, "self");
+  auto shifts = ctx.const_ints(node, "shifts");
+  auto dims = ctx.const_ints(node, "dims");
+  auto& g = ctx.builder();
+  ValueName original_shape;
+  if (dims.empty()) {
+    original_shape = ctx.emit("Shape", {x});
+    x = ctx.emit("Reshape", {x, ctx.ints_constant({-1})});
+    dims = {0};
+  }
+  if (shifts.size() != dims.size()) ctx.fail_invalid("roll: shifts and dims differ in length");
+  const ValueName input = x;  // rolling keeps the shape: read sizes off the input
+  for (size_t i = 0; i < dims.size(); ++i) {
+    const int64_t dim = wrap_dim(ctx, dims[i], input);
+    int64_t shift = shifts[i];
+    auto size = static_dim(ctx, input, dim);
+    if (size) {
+      if (*size == 0) continue;
+      shift = ((shift % *size) + *size) % *size;
+      if (shift == 0) continue;
+    } else if (shift <= 0) {
+      ctx.fail_unsupported("roll by a non-positive shift along a dynamic axis");
+    }
+    ValueName tail = onnx_ops::slice(g, x, {dim}, {-shift}, {std::numeric_limits<int64_t>::max()});
+    ValueName head = onnx_ops::slice(g, x, {dim}, {0}, {-shift});
+    x = ctx.emit("Concat", {tail, head}, {{"axis", dim}});
+  }
+  if (!original_shape.empty()) x = ctx.emit("Reshape", {x, original_shape});
+  return {x};
+}
+
+// aten::repeat(self, int[] repeats): Tile, after adding leading axes where repeats is longer.
+Outputs repeat_v9(SymbolicContext& ctx, const Node& node) {
+  ValueName x = ctx.input(node, "self");
+  const int64_t rank = ctx.require_rank(x);
+  auto known = ctx.known_value(ctx.arg(node, "repeats"));
+  ValueName reps;
+  int64_t n = 0;
+  if (known) {
+    auto r = known->toIntVector();
+    n = static_cast<int64_t>(r.size());
+    reps = ctx.ints_constant(r);
+  } else {
+    reps = ctx.cast(ctx.input(node, "repeats"), c10::kLong);
+    auto shape = ctx.static_shape(reps);
+    if (!shape || shape->size() != 1) ctx.fail_unsupported("repeat with repeats of unknown length");
+    n = (*shape)[0];
+  }
+  if (n > rank) {
+    std::vector<int64_t> axes;
+    for (int64_t i = 0; i < n - rank; ++i) axes.push_back(i);
+    x = onnx_ops::unsqueeze(ctx.builder(), x, axes);
+  }
+  return {ctx.emit("Tile", {x, reps})};
+}
+
+namespace {
+
+// repeat_interleave.self_Tensor without CumSum/Range (opset 9), for a repeats tensor of static
+// length n: cumsum = MatMul with a constant triangular matrix, the output positions p from
+// NonZero(ones(total)), and idx[p] = #{i : cumsum[i] <= p} gathered along dim.
+ValueName repeat_interleave_by_tensor(SymbolicContext& ctx, const Node& node, const ValueName& x,
+                                      int64_t dim) {
+  auto& g = ctx.builder();
+  ValueName reps = ctx.emit(
+      "Reshape", {ctx.cast(ctx.input(node, "repeats"), c10::kLong), ctx.ints_constant({-1})});
+  auto rs = ctx.static_shape(reps);
+  auto size = static_dim(ctx, x, dim);
+  if (!rs || !size)
+    ctx.fail_unsupported(
+        "repeat_interleave with a tensor of repeats on dynamic sizes needs opset 11");
+  int64_t n = (*rs)[0];
+  if (n == 1 && *size != 1) {
+    reps = ctx.emit("Expand", {reps, ctx.ints_constant({*size})});
+    n = *size;
+  }
+  ValueName tri = ctx.constant(at::ones({n, n}, at::kFloat).tril());
+  ValueName csum = ctx.cast(ctx.emit("MatMul", {tri, ctx.cast(reps, c10::kFloat)}), c10::kLong);
+  ValueName total = onnx_ops::reduce(g, "ReduceSum", reps, {0}, true);
+  at::Tensor one = at::ones({1}, at::kBool);
+  ValueName ones = ctx.emit("ConstantOfShape", {total}, {{"value", one}});
+  ValueName pos = onnx_ops::squeeze(g, ctx.emit("NonZero", {ones}), {0});
+  ValueName le = ctx.emit(
+      "Not",
+      {ctx.emit("Greater", {onnx_ops::unsqueeze(g, csum, {0}), onnx_ops::unsqueeze(g, pos, {1})})});
+  ValueName idx = onnx_ops::reduce(g, "ReduceSum", ctx.cast(le, c10::kLong), {1}, false);
+  return ctx.emit("Gather", {x, idx}, {{"axis", dim}});
+}
+
+}  // namespace
+
+// aten::repeat_interleave.self_int(self, int repeats, int? dim, *, int? output_size): each
+// element repeated along dim: Unsqueeze after dim, Expand, Reshape (without dim: of the
+// flattened input). The self_Tensor overload: see repeat_interleave_by_tensor.
+Outputs repeat_interleave_v9(SymbolicContext& ctx, const Node& node) {
+  ValueName x = ctx.input(node, "self");
+  int64_t dim = 0;
+  if (ctx.is_none(node, "dim")) {
+    x = ctx.emit("Reshape", {x, ctx.ints_constant({-1})});
+  } else {
+    dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  }
+  auto reps = ctx.known_value(ctx.arg(node, "repeats"));
+  if (!reps || !reps->isInt()) return {repeat_interleave_by_tensor(ctx, node, x, dim)};
+  const int64_t r = reps->toInt();
+  const int64_t rank = ctx.require_rank(x);
+  ValueName target = shape_scaled_at(ctx, x, dim, r);
+  ValueName u = onnx_ops::unsqueeze(ctx.builder(), x, {dim + 1});
+  std::vector<int64_t> expand(static_cast<size_t>(rank + 1), 1);
+  expand[static_cast<size_t>(dim + 1)] = r;
+  ValueName e = ctx.emit("Expand", {u, ctx.ints_constant(expand)});
+  return {ctx.emit("Reshape", {e, target})};
+}
+
+// As repeat_interleave_v9; a tensor of repeats (self_Tensor overload) gathers along dim with
+// indices idx[p] = #{i : cumsum(repeats)[i] <= p} for p in Range(0, sum(repeats)).
+Outputs repeat_interleave_v11(SymbolicContext& ctx, const Node& node) {
+  auto reps_known = ctx.known_value(ctx.arg(node, "repeats"));
+  if (reps_known && reps_known->isInt()) return repeat_interleave_v9(ctx, node);
+  auto& g = ctx.builder();
+  ValueName x = ctx.input(node, "self");
+  int64_t dim = 0;
+  if (ctx.is_none(node, "dim")) {
+    x = ctx.emit("Reshape", {x, ctx.ints_constant({-1})});
+  } else {
+    dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  }
+  ValueName reps = ctx.cast(ctx.input(node, "repeats"), c10::kLong);
+  reps = ctx.emit("Reshape", {reps, ctx.ints_constant({-1})});
+  // One repeat count for all: broadcast it over the axis.
+  auto reps_shape = ctx.static_shape(reps);
+  if (!reps_shape || (*reps_shape)[0] == 1) {
+    ValueName n = onnx_ops::unsqueeze(g, onnx_ops::dim_size(g, x, dim), {0});
+    reps = ctx.emit("Expand", {reps, n});
+  }
+  ValueName csum = ctx.emit("CumSum", {reps, ctx.int_constant(0)});
+  ValueName total = onnx_ops::reduce(g, "ReduceSum", reps, {0}, false);
+  ValueName pos = ctx.emit("Range", {ctx.int_constant(0), total, ctx.int_constant(1)});
+  ValueName le = ctx.emit(
+      "Not",
+      {ctx.emit("Greater", {onnx_ops::unsqueeze(g, csum, {0}), onnx_ops::unsqueeze(g, pos, {1})})});
+  ValueName idx = onnx_ops::reduce(g, "ReduceSum", ctx.cast(le, c10::kLong), {1}, false);
+  return {ctx.emit("Gather", {x, idx}, {{"axis", dim}})};
+}
+
+namespace {
+
+// A [rows, cols] mask keeping the lower (tril) or upper (triu) triangle from `diagonal`.
+at::Tensor triangle_mask(int64_t rows, int64_t cols, int64_t diagonal, bool lower) {
+  at::Tensor ones = at::ones({rows, cols}, at::kBool);
+  return lower ? ones.tril(diagonal) : ones.triu(diagonal);
+}
+
+Outputs triangle_v9(SymbolicContext& ctx, const Node& node, bool lower) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t diagonal = ctx.const_int(node, "diagonal");
+  auto rows = static_dim(ctx, x, -2);
+  auto cols = static_dim(ctx, x, -1);
+  if (!rows || !cols)
+    ctx.fail_unsupported("tril/triu on dynamic matrix axes needs opset 14 (Trilu)");
+  ValueName mask = ctx.constant(triangle_mask(*rows, *cols, diagonal, lower));
+  ValueName zero = ctx.scalar_constant(0, ctx.require_dtype(x));
+  return {ctx.emit("Where", {mask, x, zero})};
+}
+
+}  // namespace
+
+// aten::tril / triu (self, int diagonal): Where with a constant triangular mask; needs static
+// matrix sizes (no Trilu before opset 14).
+Outputs tril_v9(SymbolicContext& ctx, const Node& node) { return triangle_v9(ctx, node, true); }
+Outputs triu_v9(SymbolicContext& ctx, const Node& node) { return triangle_v9(ctx, node, false); }
+
+// aten::tril / triu at opset 14: Trilu.
+Outputs tril_v14(SymbolicContext& ctx, const Node& node) {
+  return {ctx.emit("Trilu",
+                   {ctx.input(node, "self"), ctx.int_constant(ctx.const_int(node, "diagonal"))},
+                   {{"upper", 0}})};
+}
+
+Outputs triu_v14(SymbolicContext& ctx, const Node& node) {
+  return {ctx.emit("Trilu",
+                   {ctx.input(node, "self"), ctx.int_constant(ctx.const_int(node, "diagonal"))},
+                   {{"upper", 1}})};
+}
+
+// aten::diagonal(self, int offset, int dim1, int dim2): dim1/dim2 moved last, the diagonal picked
+// with Where(eye mask) + ReduceSum over the last axis, then the valid rows sliced; needs static
+// sizes along dim1 and dim2.
+Outputs diagonal_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t rank = ctx.require_rank(x);
+  const int64_t offset = ctx.const_int(node, "offset");
+  const int64_t d1 = wrap_dim(ctx, ctx.const_int(node, "dim1"), x);
+  const int64_t d2 = wrap_dim(ctx, ctx.const_int(node, "dim2"), x);
+  auto n = static_dim(ctx, x, d1);
+  auto m = static_dim(ctx, x, d2);
+  if (!n || !m) ctx.fail_unsupported("diagonal along dynamic axes");
+  std::vector<int64_t> perm;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (i != d1 && i != d2) perm.push_back(i);
+  }
+  perm.push_back(d1);
+  perm.push_back(d2);
+  ValueName t = ctx.emit("Transpose", {x}, {{"perm", perm}});
+  at::Tensor eye = at::zeros({*n, *m}, at::kBool);
+  const int64_t first = std::max<int64_t>(0, -offset);
+  const int64_t last = std::min<int64_t>(*n, *m - offset);
+  for (int64_t i = first; i < last; ++i) eye[i][i + offset] = true;
+  ValueName picked =
+      ctx.emit("Where", {ctx.constant(eye), t, ctx.scalar_constant(0, ctx.require_dtype(x))});
+  ValueName summed = onnx_ops::reduce(ctx.builder(), "ReduceSum", picked, {rank - 1}, false);
+  const int64_t len = std::max<int64_t>(0, last - first);
+  return {onnx_ops::slice(ctx.builder(), summed, {rank - 2}, {first}, {first + len})};
+}
+
+// aten::unbind.int(self, int dim) -> Tensor[]: Split into ones and Squeeze (the size static or
+// known from the list's ListUnpack).
+Outputs unbind_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  auto size = static_dim(ctx, x, dim);
+  if (!size) size = unpacked_count(node);  // a dynamic axis of the size the list unpacks to
+  if (!size) ctx.fail_unsupported("unbind along a dynamic axis");
+  std::vector<ValueName> out;
+  if (*size == 1) {
+    out.push_back(onnx_ops::squeeze(ctx.builder(), x, {dim}));
+  } else {
+    for (const auto& piece : onnx_ops::split(ctx.builder(), x, dim,
+                                             std::vector<int64_t>(static_cast<size_t>(*size), 1))) {
+      out.push_back(onnx_ops::squeeze(ctx.builder(), piece, {dim}));
+    }
+  }
+  return {Lowered::list(out)};
+}
+
+// aten::unfold(self, int dimension, int size, int step): Gather along the axis with a constant
+// [windows, size] index, then the window axis moved last (static size along the axis).
+Outputs unfold_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t rank = ctx.require_rank(x);
+  const int64_t dim = rank == 0 ? 0 : wrap_dim(ctx, ctx.const_int(node, "dimension"), x);
+  const int64_t size = ctx.const_int(node, "size");
+  const int64_t step = ctx.const_int(node, "step");
+  auto length = static_dim(ctx, x, dim);
+  if (!length) ctx.fail_unsupported("unfold along a dynamic axis");
+  const int64_t windows = (*length - size) / step + 1;
+  at::Tensor idx = at::arange(windows, at::kLong).mul(step).unsqueeze(1) +
+                   at::arange(size, at::kLong).unsqueeze(0);
+  ValueName g = ctx.emit("Gather", {x, ctx.constant(idx)}, {{"axis", dim}});
+  // g: [..., windows, size, rest...]; move the size axis (dim + 1) last.
+  std::vector<int64_t> perm;
+  for (int64_t i = 0; i <= rank; ++i) {
+    if (i != dim + 1) perm.push_back(i);
+  }
+  perm.push_back(dim + 1);
+  return {ctx.emit("Transpose", {g}, {{"perm", perm}})};
+}
+
+// aten::tensor_split.sections(self, int sections, int dim) / tensor_split.indices(self, int[]
+// indices, int dim): Slices (static size along dim).
+Outputs tensor_split_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  auto size = static_dim(ctx, x, dim);
+  if (!size) ctx.fail_unsupported("tensor_split along a dynamic axis");
+  std::vector<int64_t> bounds = {0};
+  if (has_arg(node, "sections")) {
+    const int64_t s = ctx.const_int(node, "sections");
+    const int64_t base = *size / s;
+    const int64_t extra = *size % s;
+    for (int64_t i = 0; i < s; ++i) bounds.push_back(bounds.back() + base + (i < extra ? 1 : 0));
+  } else {
+    const char* name = has_arg(node, "indices") ? "indices" : "tensor_indices_or_sections";
+    for (int64_t i : ctx.const_ints(node, name))
+      bounds.push_back(std::min(std::max<int64_t>(i < 0 ? i + *size : i, 0), *size));
+    bounds.push_back(*size);
+  }
+  std::vector<ValueName> out;
+  for (size_t i = 0; i + 1 < bounds.size(); ++i) {
+    const int64_t end = std::max(bounds[i], bounds[i + 1]);
+    out.push_back(onnx_ops::slice(ctx.builder(), x, {dim}, {bounds[i]}, {end}));
+  }
+  return {Lowered::list(out)};
+}
+
+// aten::_cast_Byte / Char / Double / Float / Half / Int / Long / Short (self, bool non_blocking):
+// Cast.
+Outputs _cast_Byte_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.cast(ctx.input(node, "self"), c10::kByte)};
+}
+Outputs _cast_Char_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.cast(ctx.input(node, "self"), c10::kChar)};
+}
+Outputs _cast_Double_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.cast(ctx.input(node, "self"), c10::kDouble)};
+}
+Outputs _cast_Float_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.cast(ctx.input(node, "self"), c10::kFloat)};
+}
+Outputs _cast_Half_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.cast(ctx.input(node, "self"), c10::kHalf)};
+}
+Outputs _cast_Int_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.cast(ctx.input(node, "self"), c10::kInt)};
+}
+Outputs _cast_Long_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.cast(ctx.input(node, "self"), c10::kLong)};
+}
+Outputs _cast_Short_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.cast(ctx.input(node, "self"), c10::kShort)};
+}
+
+// aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]: the common shape from chained
+// (bidirectional) Expands, then each input Expanded to it.
+Outputs broadcast_tensors_v9(SymbolicContext& ctx, const Node& node) {
+  auto items = ctx.input_list(node, "tensors");
+  if (items.size() <= 1) return {Lowered::list(items)};
+  ValueName acc = items[0];
+  for (size_t i = 1; i < items.size(); ++i)
+    acc = ctx.emit("Expand", {acc, ctx.emit("Shape", {items[i]})});
+  ValueName shape = ctx.emit("Shape", {acc});
+  std::vector<ValueName> out;
+  for (const auto& t : items) out.push_back(ctx.emit("Expand", {t, shape}));
+  return {Lowered::list(out)};
+}
+
+// aten::meshgrid(Tensor[] tensors) / meshgrid.indexing(Tensor[] tensors, *, str indexing):
+// each 1-d input reshaped to vary along its own axis and Expanded to the grid's shape; "xy"
+// swaps the roles of the first two.
+Outputs meshgrid_v9(SymbolicContext& ctx, const Node& node) {
+  auto items = ctx.input_list(node, "tensors");
+  const bool xy = has_arg(node, "indexing") && ctx.const_string(node, "indexing") == "xy";
+  if (xy && items.size() >= 2) std::swap(items[0], items[1]);
+  const size_t n = items.size();
+  std::vector<ValueName> flat, sizes;
+  for (const auto& t : items) {
+    ValueName f = ctx.emit("Reshape", {t, ctx.ints_constant({-1})});
+    flat.push_back(f);
+    sizes.push_back(ctx.emit("Shape", {f}));
+  }
+  ValueName shape = n == 1 ? sizes[0] : ctx.emit("Concat", sizes, {{"axis", 0}});
+  std::vector<ValueName> out;
+  for (size_t i = 0; i < n; ++i) {
+    std::vector<int64_t> s(n, 1);
+    s[i] = -1;
+    out.push_back(
+        ctx.emit("Expand", {ctx.emit("Reshape", {flat[i], ctx.ints_constant(s)}), shape}));
+  }
+  if (xy && n >= 2) std::swap(out[0], out[1]);
+  return {Lowered::list(out)};
+}
+
+// aten::pixel_shuffle(self, int upscale_factor): [N, C r^2, H, W] -> [N, C, H r, W r] via
+// Reshape / Transpose / Reshape (static C, H, W; N may be dynamic).
+Outputs pixel_shuffle_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t r = ctx.const_int(node, "upscale_factor");
+  auto dims = ctx.dims(x);
+  if (!dims || dims->size() != 4 || !(*dims)[1] || !(*dims)[2] || !(*dims)[3]) {
+    ctx.fail_unsupported("pixel_shuffle needs a 4-d input with static C, H, W");
+  }
+  const int64_t c = *(*dims)[1], h = *(*dims)[2], w = *(*dims)[3];
+  ValueName a = ctx.emit("Reshape", {x, ctx.ints_constant({0, c / (r * r), r, r, h, w})});
+  ValueName b = ctx.emit("Transpose", {a}, {{"perm", std::vector<int64_t>{0, 1, 4, 2, 5, 3}}});
+  return {ctx.emit("Reshape", {b, ctx.ints_constant({0, c / (r * r), h * r, w * r})})};
+}
+
+// aten::pixel_unshuffle(self, int downscale_factor): [N, C, H r, W r] -> [N, C r^2, H, W].
+Outputs pixel_unshuffle_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t r = ctx.const_int(node, "downscale_factor");
+  auto dims = ctx.dims(x);
+  if (!dims || dims->size() != 4 || !(*dims)[1] || !(*dims)[2] || !(*dims)[3]) {
+    ctx.fail_unsupported("pixel_unshuffle needs a 4-d input with static C, H, W");
+  }
+  const int64_t c = *(*dims)[1], h = *(*dims)[2], w = *(*dims)[3];
+  ValueName a = ctx.emit("Reshape", {x, ctx.ints_constant({0, c, h / r, r, w / r, r})});
+  ValueName b = ctx.emit("Transpose", {a}, {{"perm", std::vector<int64_t>{0, 1, 3, 5, 2, 4}}});
+  return {ctx.emit("Reshape", {b, ctx.ints_constant({0, c * r * r, h / r, w / r})})};
+}
+
+// aten::im2col(self, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride)
+// (F.unfold): Pad, one strided Slice per kernel offset (Slice-10 steps), stacked and reshaped
+// to [N, C kh kw, L]; needs static H, W.
+Outputs im2col_v10(SymbolicContext& ctx, const Node& node) {
+  ValueName x = ctx.input(node, "self");
+  auto k = ctx.const_ints(node, "kernel_size");
+  auto d = ctx.const_ints(node, "dilation");
+  auto p = ctx.const_ints(node, "padding");
+  auto s = ctx.const_ints(node, "stride");
+  auto dims = ctx.dims(x);
+  if (!dims || dims->size() != 4 || !(*dims)[2] || !(*dims)[3]) {
+    ctx.fail_unsupported("im2col needs a 4-d input with static H, W");
+  }
+  auto& g = ctx.builder();
+  const int64_t h = *(*dims)[2] + 2 * p[0], w = *(*dims)[3] + 2 * p[1];
+  if (p[0] != 0 || p[1] != 0)
+    x = onnx_ops::pad(g, x, {0, 0, p[0], p[1], 0, 0, p[0], p[1]}, "constant", 0.0);
+  const int64_t oh = (h - d[0] * (k[0] - 1) - 1) / s[0] + 1;
+  const int64_t ow = (w - d[1] * (k[1] - 1) - 1) / s[1] + 1;
+  std::vector<ValueName> parts;
+  for (int64_t i = 0; i < k[0]; ++i) {
+    for (int64_t j = 0; j < k[1]; ++j) {
+      const int64_t y0 = i * d[0], x0 = j * d[1];
+      ValueName piece =
+          onnx_ops::slice(g, x, {2, 3}, {y0, x0},
+                          {y0 + (oh - 1) * s[0] + 1, x0 + (ow - 1) * s[1] + 1}, {s[0], s[1]});
+      parts.push_back(onnx_ops::unsqueeze(g, piece, {2}));
+    }
+  }
+  ValueName stacked = parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 2}});
+  const int64_t c = (*dims)[1] ? *(*dims)[1] : -1;
+  if (c < 0) ctx.fail_unsupported("im2col needs a static channel count");
+  return {ctx.emit("Reshape", {stacked, ctx.ints_constant({0, c * k[0] * k[1], oh * ow})})};
+}
+
+// aten::as_strided(self, int[] size, int[] stride, int? storage_offset): Gather from the
+// flattened input (a contiguous view of its storage) with constant indices.
+Outputs as_strided_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  auto size = ctx.const_ints(node, "size");
+  auto stride = ctx.const_ints(node, "stride");
+  const int64_t offset = ctx.optional_const_int(node, "storage_offset").value_or(0);
+  at::Tensor idx = at::full({}, offset, at::kLong);
+  for (size_t i = 0; i < size.size(); ++i) {
+    std::vector<int64_t> shape(size.size(), 1);
+    shape[i] = size[i];
+    idx = idx + at::arange(size[i], at::kLong).mul(stride[i]).reshape(shape);
+  }
+  idx = idx.expand(size).contiguous();
+  ValueName flat = ctx.emit("Reshape", {x, ctx.ints_constant({-1})});
+  return {ctx.emit("Gather", {flat, ctx.constant(idx)}, {{"axis", 0}})};
+}
+
+// aten::is_floating_point(self) -> bool: known from the dtype.
+Outputs is_floating_point_v9(SymbolicContext& ctx, const Node& node) {
+  const bool fp = c10::isFloatingType(ctx.require_dtype(ctx.input(node, "self")));
+  return {ctx.scalar_constant(fp ? 1 : 0, c10::kBool)};
+}
+
+// aten::is_pinned(self, Device? device) -> bool: never, on CPU.
+Outputs is_pinned_v9(SymbolicContext& ctx, const Node& node) {
+  (void)node;
+  return {ctx.scalar_constant(0, c10::kBool)};
+}
 
 }  // namespace pt2onnx::sym

@@ -1,0 +1,758 @@
+// Indexing: gathers and scatters by index tensors, masks, selection by condition, sorting and
+// top-k, unique, one-hot, embeddings and bucketing.
+//
+// Note [Scatter-add before opset 16]: ONNX has no accumulating scatter before ScatterElements-16
+// (reduction="add"). Below that, with static shapes, the target positions are computed as flat
+// (linear) indices L, and the update is x_flat + src_flat @ (L[:, None] == arange(numel)):
+// duplicates add up as in torch. Only meant for the small tensors such ops usually see.
+#include <ATen/ATen.h>
+#include <torch/csrc/jit/ir/ir.h>
+
+#include <limits>
+
+#include "onnx/ops.h"
+#include "symbolics/helpers.h"
+#include "symbolics/impl/indexing.h"
+
+namespace pt2onnx::sym {
+namespace {
+
+bool has_arg(const Node& node, const char* name) {
+  return node.maybeSchema() != nullptr && node.maybeSchema()->argumentIndexWithName(name);
+}
+
+// Negative indices wrapped: idx + (idx < 0) * size (size a 0-d int64).
+ValueName wrap_indices(SymbolicContext& ctx, const ValueName& idx, const ValueName& size) {
+  ValueName neg = ctx.cast(ctx.emit("Less", {idx, ctx.int_constant(0)}), c10::kLong);
+  return ctx.emit("Add", {idx, ctx.emit("Mul", {neg, size})});
+}
+
+// The 1-d index of index_select/index_copy/... as int64 (a 0-d index becomes 1-d).
+ValueName index_1d(SymbolicContext& ctx, const ValueName& index) {
+  ValueName i = ctx.cast(index, c10::kLong);
+  if (ctx.rank(i) == 0) i = onnx_ops::unsqueeze(ctx.builder(), i, {0});
+  return i;
+}
+
+// A 1-d index along `dim` broadcast to `shape` (the shape of the source it addresses).
+ValueName index_along(SymbolicContext& ctx, const ValueName& index, int64_t dim, int64_t rank,
+                      const ValueName& shape) {
+  std::vector<int64_t> s(static_cast<size_t>(rank), 1);
+  s[static_cast<size_t>(dim)] = -1;
+  return ctx.emit("Expand", {ctx.emit("Reshape", {index, ctx.ints_constant(s)}), shape});
+}
+
+// The positions where a 1-d mask is true, as a 1-d int64 (NonZero; ONNX's Compress would do
+// the same but its output has no inferred rank).
+ValueName true_positions(SymbolicContext& ctx, const ValueName& mask) {
+  return ctx.emit("Reshape", {ctx.emit("NonZero", {mask}), ctx.ints_constant({-1})});
+}
+
+enum class ScatterOp { kScatter9, kElements11, kElementsAdd16, kFlatAdd };
+
+// out = x with src written (or added) at positions index along `dim` (ScatterElements semantics;
+// index and src have the same shape).
+ValueName scatter_elements(SymbolicContext& ctx, ScatterOp op, const ValueName& x, int64_t dim,
+                           const ValueName& index, const ValueName& src, bool add) {
+  if (!add) {
+    return ctx.emit(op == ScatterOp::kScatter9 ? "Scatter" : "ScatterElements", {x, index, src},
+                    {{"axis", dim}});
+  }
+  if (op == ScatterOp::kElementsAdd16) {
+    return ctx.emit("ScatterElements", {x, index, src}, {{"axis", dim}, {"reduction", "add"}});
+  }
+  // See Note [Scatter-add before opset 16].
+  auto xs = ctx.static_shape(x);
+  auto is = ctx.static_shape(index);
+  if (!xs || !is) ctx.fail_unsupported("an accumulating scatter on dynamic shapes needs opset 16");
+  const int64_t rank = static_cast<int64_t>(xs->size());
+  const int64_t numel = at::ones(*xs).numel();
+  std::vector<int64_t> strides(static_cast<size_t>(rank), 1);
+  for (int64_t i = rank - 2; i >= 0; --i) strides[i] = strides[i + 1] * (*xs)[i + 1];
+  at::Tensor base = at::zeros(*is, at::kLong);
+  for (int64_t a = 0; a < rank; ++a) {
+    if (a == dim) continue;
+    std::vector<int64_t> shape(static_cast<size_t>(rank), 1);
+    shape[a] = (*is)[a];
+    base = base + at::arange((*is)[a], at::kLong).mul(strides[a]).reshape(shape);
+  }
+  ValueName idx = ctx.cast(index, c10::kLong);
+  idx = wrap_indices(ctx, idx, ctx.int_constant((*xs)[dim]));
+  ValueName linear =
+      ctx.emit("Add", {ctx.constant(base), ctx.emit("Mul", {idx, ctx.int_constant(strides[dim])})});
+  ValueName l_col = ctx.emit("Reshape", {linear, ctx.ints_constant({-1, 1})});
+  ValueName onehot =
+      ctx.emit("Equal", {l_col, ctx.constant(at::arange(numel, at::kLong).reshape({1, numel}))});
+  const auto type = ctx.require_dtype(x);
+  const c10::ScalarType calc = c10::isFloatingType(type) ? type : c10::kFloat;
+  ValueName src_row = ctx.emit("Reshape", {ctx.cast(src, calc), ctx.ints_constant({1, -1})});
+  ValueName added = ctx.emit("MatMul", {src_row, ctx.cast(onehot, calc)});
+  ValueName x_flat = ctx.emit("Reshape", {ctx.cast(x, calc), ctx.ints_constant({1, -1})});
+  ValueName sum = ctx.emit("Add", {x_flat, added});
+  return ctx.cast(ctx.emit("Reshape", {sum, ctx.ints_constant(*xs)}), type);
+}
+
+}  // namespace
+
+// aten::index_select(self, int dim, Tensor index): Gather.
+Outputs index_select_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = ctx.rank(x) == 0 ? 0 : wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  ValueName idx = ctx.cast(ctx.input(node, "index"), c10::kLong);
+  if (ctx.rank(idx) == 0) idx = onnx_ops::unsqueeze(ctx.builder(), idx, {0});
+  return {ctx.emit("Gather", {x, idx}, {{"axis", dim}})};
+}
+
+// aten::embedding(weight, indices, padding_idx, scale_grad_by_freq, sparse): Gather of rows.
+Outputs embedding_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.emit("Gather",
+                   {ctx.input(node, "weight"), ctx.cast(ctx.input(node, "indices"), c10::kLong)},
+                   {{"axis", 0}})};
+}
+
+// aten::take(self, Tensor index): Gather from the flattened input.
+Outputs take_v9(SymbolicContext& ctx, const Node& node) {
+  ValueName flat = ctx.emit("Reshape", {ctx.input(node, "self"), ctx.ints_constant({-1})});
+  return {
+      ctx.emit("Gather", {flat, ctx.cast(ctx.input(node, "index"), c10::kLong)}, {{"axis", 0}})};
+}
+
+// aten::index.Tensor(self, Tensor?[] indices): x[i0, i1, ...] with None for a full slice.
+// One bool mask: a Gather of the NonZero positions, for a 1-d mask or a mask over the whole
+// input. Integer
+// indices on adjacent axes k..k+n-1: the axes merged by a Reshape and one Gather with the
+// linear index sum(i_j * stride_j) (sizes read at run time), which puts the broadcast index
+// shape at axis k as torch does.
+Outputs index_v9(SymbolicContext& ctx, const Node& node) {
+  ValueName x = ctx.input(node, "self");
+  auto& g = ctx.builder();
+  const torch::jit::Value* list = ctx.arg(node, "indices");
+  if (list->node()->kind() != c10::prim::ListConstruct)
+    ctx.fail_unsupported("index with a list built at run time");
+  std::vector<std::optional<ValueName>> idx;
+  for (const auto* v : list->node()->inputs()) {
+    if (v->type()->kind() == c10::TypeKind::NoneType ||
+        ctx.lowered(v).kind == Lowered::Kind::kNone) {
+      idx.push_back(std::nullopt);
+    } else {
+      idx.push_back(ctx.tensor(v));
+    }
+  }
+  std::vector<int64_t> axes;
+  for (size_t i = 0; i < idx.size(); ++i) {
+    if (idx[i]) axes.push_back(static_cast<int64_t>(i));
+  }
+  if (axes.empty()) return {x};
+  const int64_t rank = ctx.require_rank(x);
+  // Boolean mask.
+  if (axes.size() == 1 && ctx.dtype(*idx[axes[0]]) == c10::kBool) {
+    const ValueName mask = *idx[axes[0]];
+    const int64_t mrank = ctx.require_rank(mask);
+    if (mrank == 1)
+      return {ctx.emit("Gather", {x, true_positions(ctx, mask)}, {{"axis", axes[0]}})};
+    if (mrank == rank && axes[0] == 0) {
+      ValueName flat = ctx.emit("Reshape", {x, ctx.ints_constant({-1})});
+      ValueName mflat = ctx.emit("Reshape", {mask, ctx.ints_constant({-1})});
+      return {ctx.emit("Gather", {flat, true_positions(ctx, mflat)}, {{"axis", 0}})};
+    }
+    ctx.fail_unsupported("index with a multi-dimensional mask over part of the input");
+  }
+  for (size_t i = 1; i < axes.size(); ++i) {
+    if (axes[i] != axes[i - 1] + 1) ctx.fail_unsupported("index with non-adjacent index tensors");
+  }
+  const int64_t k = axes.front();
+  const int64_t n = static_cast<int64_t>(axes.size());
+  if (n == 1) {
+    return {ctx.emit("Gather", {x, ctx.cast(*idx[k], c10::kLong)}, {{"axis", k}})};
+  }
+  ValueName linear;
+  for (int64_t j = 0; j < n; ++j) {
+    ValueName size = onnx_ops::dim_size(g, x, k + j);
+    ValueName i = wrap_indices(ctx, ctx.cast(*idx[k + j], c10::kLong), size);
+    linear = linear.empty() ? i : ctx.emit("Add", {ctx.emit("Mul", {linear, size}), i});
+  }
+  ValueName shape = ctx.emit("Shape", {x});
+  std::vector<ValueName> parts;
+  if (k > 0) parts.push_back(onnx_ops::slice(g, shape, {0}, {0}, {k}));
+  parts.push_back(ctx.ints_constant({-1}));
+  if (k + n < rank) parts.push_back(onnx_ops::slice(g, shape, {0}, {k + n}, {rank}));
+  ValueName merged = ctx.emit(
+      "Reshape", {x, parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}})});
+  return {ctx.emit("Gather", {merged, linear}, {{"axis", k}})};
+}
+
+namespace {
+
+// gather with static shapes at opset 9: flat indices into the flattened input.
+ValueName gather_flat(SymbolicContext& ctx, const ValueName& x, int64_t dim,
+                      const ValueName& index) {
+  auto xs = ctx.static_shape(x);
+  auto is = ctx.static_shape(index);
+  if (!xs || !is) ctx.fail_unsupported("gather on dynamic shapes needs opset 11 (GatherElements)");
+  const int64_t rank = static_cast<int64_t>(xs->size());
+  std::vector<int64_t> strides(static_cast<size_t>(rank), 1);
+  for (int64_t i = rank - 2; i >= 0; --i) strides[i] = strides[i + 1] * (*xs)[i + 1];
+  at::Tensor base = at::zeros(*is, at::kLong);
+  for (int64_t a = 0; a < rank; ++a) {
+    if (a == dim) continue;
+    std::vector<int64_t> shape(static_cast<size_t>(rank), 1);
+    shape[a] = (*is)[a];
+    base = base + at::arange((*is)[a], at::kLong).mul(strides[a]).reshape(shape);
+  }
+  ValueName idx = wrap_indices(ctx, ctx.cast(index, c10::kLong), ctx.int_constant((*xs)[dim]));
+  ValueName linear =
+      ctx.emit("Add", {ctx.constant(base), ctx.emit("Mul", {idx, ctx.int_constant(strides[dim])})});
+  ValueName flat = ctx.emit("Reshape", {x, ctx.ints_constant({-1})});
+  return ctx.emit("Gather", {flat, linear}, {{"axis", 0}});
+}
+
+}  // namespace
+
+// aten::gather(self, int dim, Tensor index, *, bool sparse_grad): no GatherElements before
+// opset 11: a Gather of flat indices (static shapes).
+Outputs gather_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  return {gather_flat(ctx, x, dim, ctx.input(node, "index"))};
+}
+
+// aten::gather at opset 11: GatherElements.
+Outputs gather_v11(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  return {ctx.emit("GatherElements", {x, ctx.cast(ctx.input(node, "index"), c10::kLong)},
+                   {{"axis", dim}})};
+}
+
+namespace {
+
+// scatter.src / scatter.value (self, dim, index, src|value) and scatter_add.
+Outputs scatter_impl(SymbolicContext& ctx, const Node& node, ScatterOp op, bool add) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  if (has_arg(node, "reduce")) ctx.fail_unsupported("scatter with a reduce argument");
+  ValueName index = ctx.cast(ctx.input(node, "index"), c10::kLong);
+  const auto type = ctx.require_dtype(x);
+  ValueName src;
+  if (has_arg(node, "src")) {
+    src = ctx.cast(ctx.input(node, "src"), type);
+    // torch reads only the index's extent of src.
+    auto ss = ctx.static_shape(src);
+    auto is = ctx.static_shape(index);
+    if (ss && is && *ss != *is) {
+      std::vector<int64_t> axes, starts, ends;
+      for (size_t a = 0; a < is->size(); ++a) {
+        axes.push_back(static_cast<int64_t>(a));
+        starts.push_back(0);
+        ends.push_back((*is)[a]);
+      }
+      src = onnx_ops::slice(ctx.builder(), src, axes, starts, ends);
+    }
+  } else {
+    src =
+        ctx.emit("Expand", {ctx.cast(ctx.input(node, "value"), type), ctx.emit("Shape", {index})});
+  }
+  return {scatter_elements(ctx, op, x, dim, index, src, add)};
+}
+
+}  // namespace
+
+// aten::scatter.src / scatter.value: Scatter-9 (renamed ScatterElements at 11).
+Outputs scatter_v9(SymbolicContext& ctx, const Node& node) {
+  return scatter_impl(ctx, node, ScatterOp::kScatter9, false);
+}
+Outputs scatter_v11(SymbolicContext& ctx, const Node& node) {
+  return scatter_impl(ctx, node, ScatterOp::kElements11, false);
+}
+
+// aten::scatter_add(self, dim, index, src): see Note [Scatter-add before opset 16]; from 16
+// ScatterElements(reduction="add").
+Outputs scatter_add_v9(SymbolicContext& ctx, const Node& node) {
+  return scatter_impl(ctx, node, ScatterOp::kFlatAdd, true);
+}
+Outputs scatter_add_v16(SymbolicContext& ctx, const Node& node) {
+  return scatter_impl(ctx, node, ScatterOp::kElementsAdd16, true);
+}
+
+namespace {
+
+// index_copy / index_add (self, dim, index, source[, alpha]): a scatter along dim with the 1-d
+// index broadcast over source.
+Outputs index_scatter(SymbolicContext& ctx, const Node& node, ScatterOp op, bool add) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t rank = ctx.require_rank(x);
+  const int64_t dim = rank == 0 ? 0 : wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  const auto type = ctx.require_dtype(x);
+  ValueName src = ctx.cast(ctx.input(node, "source"), type);
+  if (add && has_arg(node, "alpha")) {
+    auto alpha = ctx.known_value(ctx.arg(node, "alpha"));
+    const bool is_one = alpha && ((alpha->isInt() && alpha->toInt() == 1) ||
+                                  (alpha->isDouble() && alpha->toDouble() == 1.0));
+    if (!is_one) src = ctx.emit("Mul", {src, ctx.cast(ctx.input(node, "alpha"), type)});
+  }
+  if (ctx.rank(src) == 0 && rank > 0)
+    ctx.fail_unsupported("index_copy/index_add with a 0-d source");
+  ValueName idx = index_1d(ctx, ctx.input(node, "index"));
+  ValueName full = index_along(ctx, idx, dim, rank, ctx.emit("Shape", {src}));
+  return {scatter_elements(ctx, op, x, dim, full, src, add)};
+}
+
+}  // namespace
+
+// aten::index_copy(self, int dim, Tensor index, Tensor source): Scatter (9) / ScatterElements (11).
+Outputs index_copy_v9(SymbolicContext& ctx, const Node& node) {
+  return index_scatter(ctx, node, ScatterOp::kScatter9, false);
+}
+Outputs index_copy_v11(SymbolicContext& ctx, const Node& node) {
+  return index_scatter(ctx, node, ScatterOp::kElements11, false);
+}
+
+// aten::index_add(self, int dim, Tensor index, Tensor source, *, Scalar alpha): an accumulating
+// scatter (see Note [Scatter-add before opset 16]).
+Outputs index_add_v9(SymbolicContext& ctx, const Node& node) {
+  return index_scatter(ctx, node, ScatterOp::kFlatAdd, true);
+}
+Outputs index_add_v16(SymbolicContext& ctx, const Node& node) {
+  return index_scatter(ctx, node, ScatterOp::kElementsAdd16, true);
+}
+
+// aten::index_fill.int_Scalar / int_Tensor (self, int dim, Tensor index, value): Where with a
+// mask along dim, mask[i] = any(index == i) (static size along dim).
+Outputs index_fill_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t rank = ctx.require_rank(x);
+  const int64_t dim = rank == 0 ? 0 : wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  auto size = static_dim(ctx, x, dim);
+  if (!size) ctx.fail_unsupported("index_fill along a dynamic axis");
+  ValueName idx =
+      wrap_indices(ctx, index_1d(ctx, ctx.input(node, "index")), ctx.int_constant(*size));
+  ValueName eq = ctx.emit("Equal", {ctx.constant(at::arange(*size, at::kLong).reshape({*size, 1})),
+                                    onnx_ops::unsqueeze(ctx.builder(), idx, {0})});
+  ValueName any =
+      onnx_ops::reduce(ctx.builder(), "ReduceMax", ctx.cast(eq, c10::kFloat), {1}, false);
+  std::vector<int64_t> s(static_cast<size_t>(rank), 1);
+  s[static_cast<size_t>(dim)] = *size;
+  ValueName mask = ctx.emit("Reshape", {ctx.cast(any, c10::kBool), ctx.ints_constant(s)});
+  ValueName value = ctx.cast(ctx.input(node, "value"), ctx.require_dtype(x));
+  return {ctx.emit("Where", {mask, value, x})};
+}
+
+// aten::masked_fill.Scalar / masked_fill.Tensor (self, mask, value): Where.
+Outputs masked_fill_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  ValueName mask = ctx.cast(ctx.input(node, "mask"), c10::kBool);
+  ValueName value = ctx.cast(ctx.input(node, "value"), ctx.require_dtype(x));
+  return {ctx.emit("Where", {mask, value, x})};
+}
+
+// aten::where.self / where.ScalarSelf / ScalarOther / Scalar (condition, self, other): Where
+// on the promoted type.
+Outputs where_v9(SymbolicContext& ctx, const Node& node) {
+  if (!has_arg(node, "self")) {
+    // aten::where(Tensor condition) -> Tensor[]: nonzero_numpy.
+    const ValueName c = ctx.input(node, "condition");
+    const int64_t rank = ctx.require_rank(c);
+    ValueName nz = ctx.emit("NonZero", {c});
+    std::vector<ValueName> out;
+    for (int64_t i = 0; i < rank; ++i)
+      out.push_back(ctx.emit("Gather", {nz, ctx.int_constant(i)}, {{"axis", 0}}));
+    return {Lowered::list(out)};
+  }
+  const auto type = promoted_type(ctx, {ctx.arg(node, "self"), ctx.arg(node, "other")});
+  auto ab = inputs_as(ctx, {ctx.arg(node, "self"), ctx.arg(node, "other")}, type);
+  ValueName cond = ctx.cast(ctx.input(node, "condition"), c10::kBool);
+  return {ctx.emit("Where", {cond, ab[0], ab[1]})};
+}
+
+// aten::nonzero(self): Transpose(NonZero) -> [N, rank].
+Outputs nonzero_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.emit("Transpose", {ctx.emit("NonZero", {ctx.input(node, "self")})},
+                   {{"perm", std::vector<int64_t>{1, 0}}})};
+}
+
+// aten::nonzero_numpy(self) -> Tensor[]: the rows of NonZero.
+Outputs nonzero_numpy_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t rank = ctx.require_rank(x);
+  ValueName nz = ctx.emit("NonZero", {x});
+  std::vector<ValueName> out;
+  for (int64_t i = 0; i < rank; ++i)
+    out.push_back(ctx.emit("Gather", {nz, ctx.int_constant(i)}, {{"axis", 0}}));
+  return {Lowered::list(out)};
+}
+
+// aten::masked_select(self, mask): both broadcast and flattened, a Gather of the NonZero
+// positions.
+Outputs masked_select_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const ValueName mask = ctx.cast(ctx.input(node, "mask"), c10::kBool);
+  ValueName shape = ctx.emit("Shape", {ctx.emit("Expand", {x, ctx.emit("Shape", {mask})})});
+  ValueName xf = ctx.emit("Reshape", {ctx.emit("Expand", {x, shape}), ctx.ints_constant({-1})});
+  ValueName mf = ctx.emit("Reshape", {ctx.emit("Expand", {mask, shape}), ctx.ints_constant({-1})});
+  return {ctx.emit("Gather", {xf, true_positions(ctx, mf)}, {{"axis", 0}})};
+}
+
+// aten::masked_scatter(self, mask, source): the first count(mask) elements of source written
+// where mask is true, with ScatterND at NonZero positions (opset 11).
+Outputs masked_scatter_v11(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  ValueName mask = ctx.cast(ctx.input(node, "mask"), c10::kBool);
+  mask = ctx.emit("Expand", {mask, ctx.emit("Shape", {x})});
+  ValueName pos =
+      ctx.emit("Transpose", {ctx.emit("NonZero", {mask})}, {{"perm", std::vector<int64_t>{1, 0}}});
+  auto& g = ctx.builder();
+  ValueName count = onnx_ops::unsqueeze(g, onnx_ops::dim_size(g, pos, 0), {0});
+  ValueName src = ctx.emit("Reshape", {ctx.cast(ctx.input(node, "source"), ctx.require_dtype(x)),
+                                       ctx.ints_constant({-1})});
+  src =
+      slice_dynamic_keep_rank(ctx, src, ctx.ints_constant({0}), count, ctx.ints_constant({0}), "");
+  return {ctx.emit("ScatterND", {x, pos, src})};
+}
+
+namespace {
+
+// TopK of k (a 1-d int64 [1]) along dim; `largest` false only from opset 11.
+std::vector<ValueName> topk_node(SymbolicContext& ctx, const ValueName& x, const ValueName& k,
+                                 int64_t dim, bool largest, bool sorted, bool k_as_input) {
+  if (!k_as_input) {
+    const at::Tensor* kc = ctx.constant_of(k);
+    if (kc == nullptr) ctx.fail_unsupported("topk/sort with a run-time k needs opset 10");
+    return ctx.emit_n("TopK", {x}, {{"axis", dim}, {"k", kc->reshape({-1})[0].item<int64_t>()}}, 2);
+  }
+  onnx_ir::Attrs attrs = {{"axis", dim}};
+  if (!largest) attrs.push_back({"largest", 0});
+  if (!sorted) attrs.push_back({"sorted", 0});
+  return ctx.emit_n("TopK", {x, k}, attrs, 2);
+}
+
+// topk / sort / argsort below opset 11: no `largest` attribute, so the smallest are the largest
+// of -x (signed types only).
+Outputs topk_impl(SymbolicContext& ctx, const ValueName& x, const ValueName& k, int64_t dim,
+                  bool largest, bool sorted, int opset_form) {
+  if (opset_form >= 11) {
+    auto r = topk_node(ctx, x, k, dim, largest, sorted, true);
+    return {r[0], r[1]};
+  }
+  // TopK-1/10 take floating inputs only: others go through double.
+  const auto type = ctx.require_dtype(x);
+  ValueName xf = c10::isFloatingType(type) ? x : ctx.cast(x, c10::kDouble);
+  if (!largest) xf = ctx.emit("Neg", {xf});
+  auto r = topk_node(ctx, xf, k, dim, true, true, opset_form >= 10);
+  ValueName values = largest ? r[0] : ctx.emit("Neg", {r[0]});
+  return {ctx.cast(values, type), r[1]};
+}
+
+ValueName k_tensor(SymbolicContext& ctx, const Node& node) {
+  return ctx.emit("Reshape", {ctx.cast(ctx.input(node, "k"), c10::kLong), ctx.ints_constant({1})});
+}
+
+Outputs topk_form(SymbolicContext& ctx, const Node& node, int form) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  return topk_impl(ctx, x, k_tensor(ctx, node), dim, ctx.const_bool(node, "largest"),
+                   ctx.const_bool(node, "sorted"), form);
+}
+
+Outputs sort_form(SymbolicContext& ctx, const Node& node, int form) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  auto& g = ctx.builder();
+  ValueName k = onnx_ops::unsqueeze(g, onnx_ops::dim_size(g, x, dim), {0});
+  return topk_impl(ctx, x, k, dim, ctx.const_bool(node, "descending"), true, form);
+}
+
+}  // namespace
+
+// aten::topk(self, int k, int dim, bool largest, bool sorted): TopK-1 (k attribute, largest
+// only; smallest via negation) at 9, TopK-10 (k input) at 10, TopK-11 (largest/sorted) at 11.
+Outputs topk_v9(SymbolicContext& ctx, const Node& node) { return topk_form(ctx, node, 9); }
+Outputs topk_v10(SymbolicContext& ctx, const Node& node) { return topk_form(ctx, node, 10); }
+Outputs topk_v11(SymbolicContext& ctx, const Node& node) { return topk_form(ctx, node, 11); }
+
+// aten::sort(self, int dim, bool descending) / sort.stable(self, *, bool? stable, dim,
+// descending): TopK over the whole axis (as topk for the opset forms).
+Outputs sort_v9(SymbolicContext& ctx, const Node& node) { return sort_form(ctx, node, 9); }
+Outputs sort_v10(SymbolicContext& ctx, const Node& node) { return sort_form(ctx, node, 10); }
+Outputs sort_v11(SymbolicContext& ctx, const Node& node) { return sort_form(ctx, node, 11); }
+
+// aten::argsort(self, int dim, bool descending): the indices of sort.
+Outputs argsort_v9(SymbolicContext& ctx, const Node& node) { return {sort_form(ctx, node, 9)[1]}; }
+Outputs argsort_v10(SymbolicContext& ctx, const Node& node) {
+  return {sort_form(ctx, node, 10)[1]};
+}
+Outputs argsort_v11(SymbolicContext& ctx, const Node& node) {
+  return {sort_form(ctx, node, 11)[1]};
+}
+
+// aten::one_hot(self, int num_classes=-1): OneHot-9 with int64 depth and values; -1 infers
+// max(self) + 1 at run time.
+Outputs one_hot_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.cast(ctx.input(node, "self"), c10::kLong);
+  const int64_t n = ctx.const_int(node, "num_classes");
+  ValueName depth;
+  if (n >= 0) {
+    depth = ctx.ints_constant({n});
+  } else {
+    ValueName mx = onnx_ops::reduce(ctx.builder(), "ReduceMax",
+                                    ctx.emit("Reshape", {x, ctx.ints_constant({-1})}), {0}, true);
+    depth = ctx.emit("Add", {mx, ctx.ints_constant({1})});
+  }
+  return {ctx.emit("OneHot", {x, depth, ctx.ints_constant({0, 1})}, {{"axis", -1}})};
+}
+
+// aten::bucketize.Tensor(self, boundaries, *, bool out_int32, bool right): the count of
+// boundaries below x (right: at or below x), by broadcast comparison and ReduceSum.
+Outputs bucketize_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const auto type = promoted_type(ctx, {ctx.arg(node, "self"), ctx.arg(node, "boundaries")});
+  ValueName xe = onnx_ops::unsqueeze(ctx.builder(), ctx.cast(x, type), {ctx.require_rank(x)});
+  ValueName b = ctx.cast(ctx.input(node, "boundaries"), type);
+  ValueName hit = ctx.const_bool(node, "right") ? ctx.emit("Not", {ctx.emit("Less", {xe, b})})
+                                                : ctx.emit("Greater", {xe, b});
+  const int64_t rank = ctx.require_rank(x);
+  ValueName count =
+      onnx_ops::reduce(ctx.builder(), "ReduceSum", ctx.cast(hit, c10::kLong), {rank}, false);
+  return {ctx.cast(count, ctx.const_bool(node, "out_int32") ? c10::kInt : c10::kLong)};
+}
+
+// aten::embedding_renorm(self, indices, float max_norm, float norm_type) (and _): rows of the
+// table used by indices and whose norm exceeds max_norm are scaled to max_norm / (norm + 1e-7).
+Outputs embedding_renorm_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName w = ctx.input(node, "self");
+  auto rows = static_dim(ctx, w, 0);
+  if (!rows) ctx.fail_unsupported("embedding_renorm of a table with a dynamic row count");
+  const double max_norm = ctx.const_float(node, "max_norm");
+  const double p = ctx.const_float(node, "norm_type");
+  const auto type = ctx.require_dtype(w);
+  auto& g = ctx.builder();
+  ValueName norm;
+  if (p == 2.0)
+    norm = onnx_ops::reduce(g, "ReduceL2", w, {1}, true);
+  else if (p == 1.0)
+    norm = onnx_ops::reduce(g, "ReduceL1", w, {1}, true);
+  else
+    ctx.fail_unsupported("embedding_renorm with a norm other than 1 or 2");
+  ValueName idx = ctx.emit(
+      "Reshape", {ctx.cast(ctx.input(node, "indices"), c10::kLong), ctx.ints_constant({1, -1})});
+  ValueName eq =
+      ctx.emit("Equal", {ctx.constant(at::arange(*rows, at::kLong).reshape({*rows, 1})), idx});
+  ValueName used =
+      ctx.cast(onnx_ops::reduce(g, "ReduceMax", ctx.cast(eq, c10::kFloat), {1}, true), c10::kBool);
+  ValueName too_big = ctx.emit("Greater", {norm, ctx.scalar_constant(max_norm, type)});
+  ValueName scale = ctx.emit("Div", {ctx.scalar_constant(max_norm, type),
+                                     ctx.emit("Add", {norm, ctx.scalar_constant(1e-7, type)})});
+  ValueName cond = ctx.emit("And", {used, too_big});
+  return {ctx.emit("Where", {cond, ctx.emit("Mul", {w, scale}), w})};
+}
+
+namespace {
+
+// The indices list of index_put (Tensor?[] or Tensor[]): one entry per leading axis.
+std::vector<std::optional<ValueName>> index_list(SymbolicContext& ctx, const Node& node) {
+  const torch::jit::Value* list = ctx.arg(node, "indices");
+  std::vector<std::optional<ValueName>> idx;
+  if (list->node()->kind() == c10::prim::ListConstruct) {
+    for (const auto* v : list->node()->inputs()) {
+      if (v->type()->kind() == c10::TypeKind::NoneType ||
+          ctx.lowered(v).kind == Lowered::Kind::kNone) {
+        idx.push_back(std::nullopt);
+      } else {
+        idx.push_back(ctx.tensor(v));
+      }
+    }
+  } else {
+    for (const auto& t : ctx.input_list(node, "indices")) idx.push_back(t);
+  }
+  return idx;
+}
+
+// After an in-place write into `self`, a full-range aten::slice view of another tensor is that
+// tensor: later readers of the base see the write too (x[:, i] = v is index_put_ on
+// slice(x, 0)).
+void bind_through_full_views(SymbolicContext& ctx, const Node& node, const ValueName& result) {
+  if (node.kind().toQualString() != std::string("aten::index_put_")) return;
+  const torch::jit::Value* v = ctx.arg(node, "self");
+  while (v->node()->kind() == c10::Symbol::fromQualString("aten::slice")) {
+    const Node& s = *v->node();
+    const bool full = ctx.is_none(s, "start") && ctx.is_none(s, "end") &&
+                      ctx.known_value(ctx.arg(s, "step")) && ctx.const_int(s, "step") == 1;
+    if (!full) return;
+    v = ctx.arg(s, "self");
+    ctx.bind(v, result);
+  }
+}
+
+// index_put(self, indices, values, accumulate): a bool mask (Where, or an accumulating add)
+// or one 1-d integer index on one axis (a scatter along that axis).
+Outputs index_put_impl(SymbolicContext& ctx, const Node& node, ScatterOp set_op, ScatterOp add_op) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t rank = ctx.require_rank(x);
+  const auto type = ctx.require_dtype(x);
+  const bool accumulate = ctx.const_bool(node, "accumulate");
+  ValueName values = ctx.cast(ctx.input(node, "values"), type);
+  auto idx = index_list(ctx, node);
+  std::vector<int64_t> axes;
+  for (size_t i = 0; i < idx.size(); ++i) {
+    if (idx[i]) axes.push_back(static_cast<int64_t>(i));
+  }
+  if (axes.size() != 1) ctx.fail_unsupported("index_put with other than one index tensor");
+  const int64_t k = axes[0];
+  ValueName index = *idx[k];
+  if (ctx.dtype(index) == c10::kBool || ctx.dtype(index) == c10::kByte) {
+    ValueName mask = ctx.cast(index, c10::kBool);
+    const int64_t mrank = ctx.require_rank(mask);
+    if (k != 0 || ctx.rank(values).value_or(1) != 0) {
+      ctx.fail_unsupported("index_put with a mask and non-scalar values");
+    }
+    // Scalar values: the mask's axes lead; it broadcasts over the trailing ones.
+    if (mrank < rank) {
+      std::vector<int64_t> trail;
+      for (int64_t i = mrank; i < rank; ++i) trail.push_back(i);
+      mask = onnx_ops::unsqueeze(ctx.builder(), mask, trail);
+    }
+    ValueName out =
+        accumulate
+            ? ctx.emit("Add", {x, ctx.emit("Where", {mask, values, ctx.scalar_constant(0, type)})})
+            : ctx.emit("Where", {mask, values, x});
+    bind_through_full_views(ctx, node, out);
+    return {out};
+  }
+  ValueName i1 = ctx.cast(index, c10::kLong);
+  if (ctx.require_rank(i1) != 1) ctx.fail_unsupported("index_put with a multi-dimensional index");
+  i1 = wrap_indices(ctx, i1, onnx_ops::dim_size(ctx.builder(), x, k));
+  // The shape of x[..., index, ...]: Shape(x) with axis k replaced by the index length.
+  auto& g = ctx.builder();
+  ValueName shape = ctx.emit("Shape", {x});
+  std::vector<ValueName> parts;
+  if (k > 0) parts.push_back(onnx_ops::slice(g, shape, {0}, {0}, {k}));
+  parts.push_back(ctx.emit("Shape", {i1}));
+  if (k + 1 < rank) parts.push_back(onnx_ops::slice(g, shape, {0}, {k + 1}, {rank}));
+  ValueName sel_shape = parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}});
+  ValueName src = ctx.emit("Expand", {values, sel_shape});
+  ValueName full = index_along(ctx, i1, k, rank, sel_shape);
+  ValueName out = scatter_elements(ctx, accumulate ? add_op : set_op, x, k, full, src, accumulate);
+  bind_through_full_views(ctx, node, out);
+  return {out};
+}
+
+}  // namespace
+
+// aten::index_put / index_put_ (self, Tensor?[] indices, Tensor values, bool accumulate) and the
+// hacked_twin overloads: Scatter (9) / ScatterElements (11), accumulating as in Note
+// [Scatter-add before opset 16] below 16.
+Outputs index_put_v9(SymbolicContext& ctx, const Node& node) {
+  return index_put_impl(ctx, node, ScatterOp::kScatter9, ScatterOp::kFlatAdd);
+}
+Outputs index_put_v11(SymbolicContext& ctx, const Node& node) {
+  return index_put_impl(ctx, node, ScatterOp::kElements11, ScatterOp::kFlatAdd);
+}
+Outputs index_put_v16(SymbolicContext& ctx, const Node& node) {
+  return index_put_impl(ctx, node, ScatterOp::kElements11, ScatterOp::kElementsAdd16);
+}
+
+namespace {
+
+// Unique-11 outputs: Y, first indices, inverse indices (of the flattened input), counts.
+std::vector<ValueName> unique_node(SymbolicContext& ctx, const ValueName& x,
+                                   std::optional<int64_t> axis, bool sorted) {
+  onnx_ir::Attrs attrs = {{"sorted", sorted ? 1 : 0}};
+  if (axis) attrs.push_back({"axis", *axis});
+  return ctx.emit_n("Unique", {x}, attrs, 4);
+}
+
+}  // namespace
+
+// aten::_unique(self, bool sorted, bool return_inverse) -> (output, inverse): Unique-11, the
+// inverse reshaped to the input's shape.
+Outputs _unique_v11(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  auto u = unique_node(ctx, x, std::nullopt, true);
+  return {u[0], ctx.emit("Reshape", {u[2], ctx.emit("Shape", {x})})};
+}
+
+// aten::_unique2(self, bool sorted, bool return_inverse, bool return_counts) -> (output,
+// inverse, counts): Unique-11.
+Outputs _unique2_v11(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  auto u = unique_node(ctx, x, std::nullopt, true);
+  return {u[0], ctx.emit("Reshape", {u[2], ctx.emit("Shape", {x})}), u[3]};
+}
+
+// aten::unique_dim(self, int dim, bool sorted, bool return_inverse, bool return_counts):
+// Unique-11 along an axis.
+Outputs unique_dim_v11(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  auto u = unique_node(ctx, x, dim, true);
+  return {u[0], u[2], u[3]};
+}
+
+// aten::embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, sparse,
+// per_sample_weights, include_last_offset[, padding_idx]) -> (out, offset2bag, bag_size,
+// max_indices). Rows are gathered; bag membership is a [bags, n] mask M[b, p] = (bag(p) == b)
+// with bag(p) = #{j : offsets[j] <= p} - 1 (2-d indices: one bag per row); sum and mean are
+// MatMuls with M, max a ReduceMax under it. Needs static bag and index counts. Only the first
+// output carries torch's value; the others are placeholders.
+Outputs embedding_bag_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName w = ctx.input(node, "weight");
+  ValueName indices = ctx.cast(ctx.input(node, "indices"), c10::kLong);
+  const int64_t mode = ctx.const_int(node, "mode");
+  const bool include_last = ctx.const_bool(node, "include_last_offset");
+  std::optional<int64_t> padding_idx;
+  if (has_arg(node, "padding_idx")) padding_idx = ctx.optional_const_int(node, "padding_idx");
+  const auto type = ctx.require_dtype(w);
+  auto is = ctx.static_shape(indices);
+  if (!is) ctx.fail_unsupported("embedding_bag with a dynamic number of indices");
+  int64_t bags = 0;
+  ValueName membership;  // BOOL [bags, n]
+  if (is->size() == 2) {
+    bags = (*is)[0];
+    const int64_t len = (*is)[1];
+    at::Tensor m = at::zeros({bags, bags * len}, at::kBool);
+    for (int64_t b = 0; b < bags; ++b) m.narrow(0, b, 1).narrow(1, b * len, len).fill_(true);
+    membership = ctx.constant(m);
+    indices = ctx.emit("Reshape", {indices, ctx.ints_constant({-1})});
+  } else {
+    ValueName offsets = ctx.cast(ctx.input(node, "offsets"), c10::kLong);
+    auto os = ctx.static_shape(offsets);
+    if (!os || os->size() != 1) ctx.fail_unsupported("embedding_bag with a dynamic number of bags");
+    bags = (*os)[0] - (include_last ? 1 : 0);
+    const int64_t n = (*is)[0];
+    ValueName pos = ctx.constant(at::arange(n, at::kLong).reshape({n, 1}));
+    ValueName started = ctx.emit(
+        "Not", {ctx.emit("Greater", {onnx_ops::unsqueeze(ctx.builder(), offsets, {0}), pos})});
+    ValueName bag = ctx.emit("Sub", {onnx_ops::reduce(ctx.builder(), "ReduceSum",
+                                                      ctx.cast(started, c10::kLong), {1}, false),
+                                     ctx.int_constant(1)});
+    membership = ctx.emit("Equal", {ctx.constant(at::arange(bags, at::kLong).reshape({bags, 1})),
+                                    onnx_ops::unsqueeze(ctx.builder(), bag, {0})});
+  }
+  if (padding_idx && *padding_idx >= 0) {
+    ValueName keep =
+        ctx.emit("Not", {ctx.emit("Equal", {indices, ctx.int_constant(*padding_idx)})});
+    membership = ctx.emit("And", {membership, onnx_ops::unsqueeze(ctx.builder(), keep, {0})});
+  }
+  ValueName rows = ctx.emit("Gather", {w, indices}, {{"axis", 0}});  // [n, D]
+  if (auto psw = ctx.optional_input(node, "per_sample_weights")) {
+    rows = ctx.emit("Mul", {rows, onnx_ops::unsqueeze(ctx.builder(), ctx.cast(*psw, type), {1})});
+  }
+  ValueName mf = ctx.cast(membership, type);
+  ValueName count = onnx_ops::reduce(ctx.builder(), "ReduceSum", mf, {1}, true);  // [bags, 1]
+  ValueName out;
+  if (mode == 0 || mode == 1) {
+    out = ctx.emit("MatMul", {mf, rows});
+    if (mode == 1)
+      out = ctx.emit("Div", {out, ctx.emit("Max", {count, ctx.scalar_constant(1, type)})});
+  } else {
+    ValueName m3 = onnx_ops::unsqueeze(ctx.builder(), membership, {2});  // [bags, n, 1]
+    ValueName low = ctx.scalar_constant(-std::numeric_limits<float>::infinity(), type);
+    ValueName picked = ctx.emit("Where", {m3, onnx_ops::unsqueeze(ctx.builder(), rows, {0}), low});
+    out = onnx_ops::reduce(ctx.builder(), "ReduceMax", picked, {1}, false);
+    ValueName empty = ctx.emit("Less", {count, ctx.scalar_constant(0.5, type)});
+    out = ctx.emit("Where", {empty, ctx.scalar_constant(0, type), out});
+  }
+  ValueName placeholder = ctx.ints_constant({0});
+  return {out, placeholder, placeholder, placeholder};
+}
+
+}  // namespace pt2onnx::sym

@@ -1,0 +1,97 @@
+// Padding: constant, reflect, replicate (ONNX "edge") and circular.
+//
+// Note [Pad order]: torch lists pads from the last axis backwards, [last_begin, last_end,
+// prev_begin, prev_end, ...]; ONNX wants all begins in axis order, then all ends. Circular
+// padding has no ONNX mode: it is a Concat of the input with slices of its own ends.
+#include <ATen/ATen.h>
+#include <torch/csrc/jit/ir/ir.h>
+
+#include <limits>
+
+#include "onnx/ops.h"
+#include "symbolics/helpers.h"
+#include "symbolics/impl/padding.h"
+
+namespace pt2onnx::sym {
+namespace {
+
+// torch pads -> ONNX pads for an input of `rank` (see Note [Pad order]).
+std::vector<int64_t> onnx_pads(SymbolicContext& ctx, const std::vector<int64_t>& pad,
+                               int64_t rank) {
+  if (pad.size() % 2 != 0 || static_cast<int64_t>(pad.size()) > 2 * rank) {
+    ctx.fail_invalid("pad: the padding list must have an even length of at most twice the rank");
+  }
+  std::vector<int64_t> out(static_cast<size_t>(2 * rank), 0);
+  for (size_t i = 0; i < pad.size() / 2; ++i) {
+    const int64_t axis = rank - 1 - static_cast<int64_t>(i);
+    out[static_cast<size_t>(axis)] = pad[2 * i];
+    out[static_cast<size_t>(axis + rank)] = pad[2 * i + 1];
+  }
+  return out;
+}
+
+ValueName pad_mode(SymbolicContext& ctx, const ValueName& x, const std::vector<int64_t>& pad,
+                   const std::string& mode, double value) {
+  const int64_t rank = ctx.require_rank(x);
+  return onnx_ops::pad(ctx.builder(), x, onnx_pads(ctx, pad, rank), mode, value);
+}
+
+// Circular padding: per padded axis, Concat(x[-begin:], x, x[:end]).
+ValueName pad_circular(SymbolicContext& ctx, ValueName x, const std::vector<int64_t>& pad) {
+  const int64_t rank = ctx.require_rank(x);
+  auto& g = ctx.builder();
+  const int64_t kMax = std::numeric_limits<int64_t>::max();
+  for (size_t i = 0; i < pad.size() / 2; ++i) {
+    const int64_t axis = rank - 1 - static_cast<int64_t>(i);
+    const int64_t begin = pad[2 * i];
+    const int64_t end = pad[2 * i + 1];
+    if (begin < 0 || end < 0) ctx.fail_unsupported("circular padding with negative pads");
+    std::vector<ValueName> parts;
+    if (begin > 0) parts.push_back(onnx_ops::slice(g, x, {axis}, {-begin}, {kMax}));
+    parts.push_back(x);
+    if (end > 0) parts.push_back(onnx_ops::slice(g, x, {axis}, {0}, {end}));
+    if (parts.size() > 1) x = ctx.emit("Concat", parts, {{"axis", axis}});
+  }
+  return x;
+}
+
+}  // namespace
+
+// aten::constant_pad_nd(self, int[] pad, Scalar value=0): Pad constant (attribute pads before
+// opset 11, input from 11, through onnx_ops::pad).
+Outputs constant_pad_nd_v9(SymbolicContext& ctx, const Node& node) {
+  const double value = ctx.is_none(node, "value") ? 0.0 : ctx.const_float(node, "value");
+  return {pad_mode(ctx, ctx.input(node, "self"), ctx.const_ints(node, "pad"), "constant", value)};
+}
+
+// aten::reflection_pad1d/2d/3d(self, int[] padding): Pad reflect.
+Outputs reflection_pad_v9(SymbolicContext& ctx, const Node& node) {
+  return {pad_mode(ctx, ctx.input(node, "self"), ctx.const_ints(node, "padding"), "reflect", 0.0)};
+}
+
+// aten::replication_pad1d/2d/3d(self, int[] padding): Pad edge.
+Outputs replication_pad_v9(SymbolicContext& ctx, const Node& node) {
+  return {pad_mode(ctx, ctx.input(node, "self"), ctx.const_ints(node, "padding"), "edge", 0.0)};
+}
+
+// aten::_pad_circular(self, int[] pad): slices and Concat.
+Outputs _pad_circular_v9(SymbolicContext& ctx, const Node& node) {
+  return {pad_circular(ctx, ctx.input(node, "self"), ctx.const_ints(node, "pad"))};
+}
+
+// aten::pad(self, int[] pad, str mode="constant", float? value=None): by mode.
+Outputs pad_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const auto pad = ctx.const_ints(node, "pad");
+  const std::string mode = ctx.const_string(node, "mode");
+  if (mode == "constant") {
+    const double value = ctx.is_none(node, "value") ? 0.0 : ctx.const_float(node, "value");
+    return {pad_mode(ctx, x, pad, "constant", value)};
+  }
+  if (mode == "reflect") return {pad_mode(ctx, x, pad, "reflect", 0.0)};
+  if (mode == "replicate") return {pad_mode(ctx, x, pad, "edge", 0.0)};
+  if (mode == "circular") return {pad_circular(ctx, x, pad)};
+  ctx.fail_unsupported("pad mode '" + mode + "'");
+}
+
+}  // namespace pt2onnx::sym
