@@ -2,6 +2,7 @@
 // from tensors, sizes, None checks. See docs/torchscript.md for how each construct maps to ONNX.
 #include <torch/csrc/jit/ir/ir.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "onnx/ops.h"
@@ -40,20 +41,114 @@ ValueName as_bool_condition(SymbolicContext& ctx, const torch::jit::Value* v) {
   return ctx.cast(ctx.tensor(v), c10::kBool);
 }
 
-// Converts one block into a subgraph whose outputs are the block's outputs.
-std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
-                                                 const torch::jit::Block& block,
-                                                 const std::string& name,
-                                                 std::vector<onnx::TypeProto>& output_types) {
+// ---- lists mutated inside a block
+// A TorchScript list is one mutable object; its ops (append, pop, ...) rebind the list's value
+// in the scope of the block being converted, and that scope ends with the block. So a block
+// that mutates a list defined outside it hands the list's final value out as an extra block
+// output, and the caller rebinds the list after it.
+
+bool node_inside(const torch::jit::Node* n, const torch::jit::Block* block) {
+  for (const torch::jit::Block* b = n->owningBlock(); b != nullptr;
+       b = b->owningNode() != nullptr ? b->owningNode()->owningBlock() : nullptr) {
+    if (b == block) return true;
+  }
+  return false;
+}
+
+bool defined_inside(const torch::jit::Value* v, const torch::jit::Block* block) {
+  return node_inside(v->node(), block);
+}
+
+bool is_list_mutation(const torch::jit::Node* node) {
+  static const char* kMutators[] = {"aten::append",    "aten::pop",     "aten::Delete",
+                                    "aten::insert",    "aten::extend",  "aten::clear",
+                                    "aten::_set_item", "aten::reverse", "aten::remove"};
+  const std::string kind = node->kind().toQualString();
+  for (const char* m : kMutators) {
+    if (kind == m)
+      return !node->inputs().empty() && node->input(0)->type()->kind() == c10::TypeKind::ListType;
+  }
+  return false;
+}
+
+void collect_mutated_lists(const torch::jit::Block* block, const torch::jit::Block* root,
+                           std::vector<const torch::jit::Value*>& out) {
+  for (const torch::jit::Node* node : block->nodes()) {
+    if (is_list_mutation(node) && !defined_inside(node->input(0), root) &&
+        std::find(out.begin(), out.end(), node->input(0)) == out.end()) {
+      out.push_back(node->input(0));
+    }
+    for (const torch::jit::Block* sub : node->blocks()) collect_mutated_lists(sub, root, out);
+  }
+}
+
+std::vector<const torch::jit::Value*> mutated_lists(const torch::jit::Block& block) {
+  std::vector<const torch::jit::Value*> out;
+  collect_mutated_lists(&block, &block, out);
+  return out;
+}
+
+// Whether `list` is read after the If `node` (outside its blocks).
+bool used_after(const torch::jit::Value* list, const Node& node) {
+  for (const auto& use : list->uses()) {
+    bool inside = false;
+    for (const torch::jit::Block* b : node.blocks()) inside = inside || node_inside(use.user, b);
+    if (!inside && (use.user->kind() == c10::prim::Return || use.user->isAfter(&node))) return true;
+  }
+  return false;
+}
+
+// convert_block, also returning the final values of `lists` (appended to the block's outputs
+// for the time of the conversion; the TorchScript graph is left as it was).
+std::vector<Lowered> convert_block_tracking(SymbolicContext& ctx, const torch::jit::Block& block,
+                                            const std::vector<Lowered>& params,
+                                            const std::vector<const torch::jit::Value*>& lists,
+                                            std::vector<Lowered>& list_values) {
+  auto* b = const_cast<torch::jit::Block*>(&block);
+  const size_t base = b->outputs().size();
+  for (const auto* v : lists) b->registerOutput(const_cast<torch::jit::Value*>(v));
+  auto restore = [&] {
+    for (size_t i = lists.size(); i > 0; --i) b->eraseOutput(base + i - 1);
+  };
+  std::vector<Lowered> outs;
+  try {
+    outs = ctx.convert_block(block, params);
+  } catch (...) {
+    restore();
+    throw;
+  }
+  restore();
+  list_values.assign(outs.begin() + static_cast<std::ptrdiff_t>(base), outs.end());
+  outs.resize(base);
+  return outs;
+}
+
+// Converts one block into a subgraph whose outputs are the block's outputs, then the final
+// values of `lists` (ONNX sequences).
+std::shared_ptr<onnx::GraphProto> block_subgraph(
+    SymbolicContext& ctx, const torch::jit::Block& block, const std::string& name,
+    std::vector<onnx::TypeProto>& output_types,
+    const std::vector<const torch::jit::Value*>& lists) {
   auto& g = ctx.builder();
   g.begin_subgraph(name);
-  std::vector<Lowered> outs = ctx.convert_block(block, {});
+  std::vector<Lowered> list_values;
+  std::vector<Lowered> outs;
+  try {
+    outs = convert_block_tracking(ctx, block, {}, lists, list_values);
+  } catch (...) {
+    g.end_subgraph();
+    throw;
+  }
+  outs.insert(outs.end(), list_values.begin(), list_values.end());
   output_types.clear();
-  for (const auto& out : outs) {
-    if (out.kind != Lowered::Kind::kTensor) {
+  for (size_t i = 0; i < outs.size(); ++i) {
+    const auto& out = outs[i];
+    const bool is_list = i + lists.size() >= outs.size();
+    if (out.kind != (is_list ? Lowered::Kind::kSequence : Lowered::Kind::kTensor)) {
       g.end_subgraph();
-      ctx.fail_unsupported("an if-branch that returns a list or None cannot be an ONNX If "
-                           "output");
+      ctx.fail_unsupported(
+          "an if-branch that returns a list or None cannot be an ONNX If "
+          "output");
     }
     const ValueName result = g.add_output(out.name, out.name);
     const auto* type = g.type_of(result);
@@ -67,34 +162,127 @@ std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
 // prim::If(bool cond) with a then- and an else-block.
 // A condition known at conversion time (a constant, a rank, a static size, a None check) keeps
 // only the branch taken; otherwise ONNX If with one subgraph per branch.
-Outputs If_v9(SymbolicContext& ctx, const Node& node) {
+namespace {
+
+Outputs if_node(SymbolicContext& ctx, const Node& node, bool sequences) {
   const torch::jit::Value* cond = node.input(0);
   if (auto known = ctx.known_value(cond)) {
-    const bool taken = known->isBool() ? known->toBool()
+    const bool taken = known->isBool()  ? known->toBool()
                        : known->isInt() ? known->toInt() != 0
                                         : known->toTensor().item<bool>();
-    return ctx.convert_block(*node.blocks()[taken ? 0 : 1], {});
+    const torch::jit::Block& branch = *node.blocks()[taken ? 0 : 1];
+    const auto lists = mutated_lists(branch);
+    std::vector<Lowered> list_values;
+    auto outs = convert_block_tracking(ctx, branch, {}, lists, list_values);
+    for (size_t i = 0; i < lists.size(); ++i) ctx.bind(lists[i], list_values[i]);
+    return outs;
+  }
+  // Lists a branch changes and that are read afterwards: ONNX sequences, as extra If outputs.
+  std::vector<const torch::jit::Value*> lists;
+  for (const torch::jit::Block* branch : node.blocks()) {
+    for (const auto* list : mutated_lists(*branch)) {
+      if (used_after(list, node) && std::find(lists.begin(), lists.end(), list) == lists.end()) {
+        lists.push_back(list);
+      }
+    }
+  }
+  for (const auto* list : lists) {
+    if (!sequences) {
+      ctx.fail_unsupported(
+          "a list changed inside an if whose condition is known only at run time "
+          "needs opset 13 (sequences in Loop/If)");
+    }
+    const auto elem = list->type()->containedTypes();
+    if (elem.empty() || elem[0]->kind() != c10::TypeKind::TensorType) {
+      ctx.fail_unsupported(
+          "a list of numbers changed inside an if whose condition is known only at run time");
+    }
+    Lowered l = ctx.lowered(list);
+    if (l.kind == Lowered::Kind::kList) {
+      ctx.bind(list, Lowered::sequence(l.items.empty() ? ctx.emit("SequenceEmpty", {})
+                                                       : ctx.emit("SequenceConstruct", l.items)));
+    } else if (l.kind != Lowered::Kind::kSequence) {
+      ctx.fail_unsupported("an if that changes a list held as a tensor");
+    }
   }
   const ValueName condition = as_bool_condition(ctx, cond);
   std::vector<onnx::TypeProto> then_types, else_types;
-  auto then_graph = block_subgraph(ctx, *node.blocks()[0], "then_branch", then_types);
-  auto else_graph = block_subgraph(ctx, *node.blocks()[1], "else_branch", else_types);
+  auto then_graph = block_subgraph(ctx, *node.blocks()[0], "then_branch", then_types, lists);
+  auto else_graph = block_subgraph(ctx, *node.blocks()[1], "else_branch", else_types, lists);
   std::vector<onnx::TypeProto> types;
   for (size_t i = 0; i < then_types.size(); ++i) {
     types.push_back(merged_type(&then_types[i], i < else_types.size() ? &else_types[i] : nullptr));
   }
-  auto outs = ctx.builder().emit_typed("If", {condition},
-                                       {{"then_branch", then_graph}, {"else_branch", else_graph}},
-                                       types);
+  auto outs = ctx.builder().emit_typed(
+      "If", {condition}, {{"then_branch", then_graph}, {"else_branch", else_graph}}, types);
+  const size_t n = outs.size() - lists.size();
+  for (size_t i = 0; i < lists.size(); ++i) ctx.bind(lists[i], Lowered::sequence(outs[n + i]));
+  outs.resize(n);
   return Outputs(outs.begin(), outs.end());
 }
 
+}  // namespace
+
+Outputs If_v9(SymbolicContext& ctx, const Node& node) { return if_node(ctx, node, false); }
+// Opset 13: If-13 returns sequences, so lists a branch changes become If outputs.
+Outputs If_v13(SymbolicContext& ctx, const Node& node) { return if_node(ctx, node, true); }
+
 // prim::Loop(int max_trip_count, bool start_condition, *carried) with body
 // block(int i, *carried) -> (bool continue, *carried).
-// ONNX Loop has the same shape; `while` loops have max_trip_count = INT64_MAX, which becomes an
-// omitted trip count. Carried values enter the body with their dims relaxed (a loop may change
-// them).
-Outputs Loop_v9(SymbolicContext& ctx, const Node& node) {
+// A `for` loop over a count known at conversion time whose carried values are numbers (the
+// shape checks of torch.nn.functional) or that builds lists is unrolled: its results are then
+// known at conversion time, and the lists it fills are known element-wise.
+// Otherwise ONNX Loop, which has the same shape; `while` loops have max_trip_count = INT64_MAX,
+// which becomes an omitted trip count. Carried values enter the body with their dims relaxed
+// (a loop may change them). Lists the body changes are carried as ONNX sequences (opset 13).
+namespace {
+
+constexpr int64_t kMaxUnroll = 64;
+
+bool always_continues(SymbolicContext& ctx, const Node& node) {
+  auto start = ctx.known_value(node.input(1));
+  if (!start || !start->isBool() || !start->toBool()) return false;
+  const torch::jit::Value* cond = node.blocks()[0]->outputs()[0];
+  if (cond->node()->kind() != c10::prim::Constant) return false;
+  auto iv = torch::jit::toIValue(cond);
+  return iv && iv->isBool() && iv->toBool();
+}
+
+std::optional<int64_t> unroll_count(SymbolicContext& ctx, const Node& node,
+                                    const std::vector<const torch::jit::Value*>& lists) {
+  auto trip = ctx.known_value(node.input(0));
+  if (!trip || !trip->isInt()) return std::nullopt;
+  const int64_t n = trip->toInt();
+  if (n < 0 || n > kMaxUnroll || !always_continues(ctx, node)) return std::nullopt;
+  bool numbers_only = true;
+  for (size_t i = 2; i < node.inputs().size(); ++i) {
+    if (node.input(i)->type()->kind() == c10::TypeKind::TensorType) numbers_only = false;
+  }
+  if (!numbers_only && lists.empty()) return std::nullopt;
+  return n;
+}
+
+Outputs unrolled_loop(SymbolicContext& ctx, const Node& node, int64_t count,
+                      const std::vector<const torch::jit::Value*>& lists) {
+  std::vector<Lowered> carried;
+  for (size_t i = 2; i < node.inputs().size(); ++i) carried.push_back(ctx.lowered(node.input(i)));
+  const torch::jit::Block& body = *node.blocks()[0];
+  for (int64_t it = 0; it < count; ++it) {
+    std::vector<Lowered> params = {Lowered(ctx.int_constant(it))};
+    params.insert(params.end(), carried.begin(), carried.end());
+    std::vector<Lowered> list_values;
+    auto outs = convert_block_tracking(ctx, body, params, lists, list_values);
+    for (size_t i = 0; i < lists.size(); ++i) ctx.bind(lists[i], list_values[i]);
+    carried.assign(outs.begin() + 1, outs.end());
+  }
+  return carried;
+}
+
+Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
+  const torch::jit::Block& body = *node.blocks()[0];
+  const auto lists = mutated_lists(body);
+  if (auto count = unroll_count(ctx, node, lists)) return unrolled_loop(ctx, node, *count, lists);
+
   auto& g = ctx.builder();
   ValueName trip;
   auto known_trip = ctx.known_value(node.input(0));
@@ -105,12 +293,36 @@ Outputs Loop_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName start_cond = as_bool_condition(ctx, node.input(1));
   std::vector<ValueName> carried;
   for (size_t i = 2; i < node.inputs().size(); ++i) carried.push_back(ctx.tensor(node.input(i)));
+  // Lists the body changes: loop-carried sequences.
+  std::vector<ValueName> list_inits;
+  for (const auto* list : lists) {
+    if (!sequences)
+      ctx.fail_unsupported(
+          "a list built in a loop of a count known only at run time needs opset 13 (sequences in "
+          "Loop/If)");
+    Lowered l = ctx.lowered(list);
+    if (l.kind == Lowered::Kind::kSequence) {
+      list_inits.push_back(l.name);
+    } else if (l.kind == Lowered::Kind::kList && !l.items.empty()) {
+      list_inits.push_back(ctx.emit("SequenceConstruct", l.items));
+    } else if (l.kind == Lowered::Kind::kList) {
+      const auto elem = list->type()->containedTypes();
+      if (elem.empty() || elem[0]->kind() != c10::TypeKind::TensorType) {
+        ctx.fail_unsupported("a list of numbers built in a loop of a count known only at run time");
+      }
+      // The element type is not known before the body runs: float, as is most common.
+      list_inits.push_back(ctx.emit("SequenceEmpty", {}));
+    } else {
+      ctx.fail_unsupported("a loop that changes a list held as a tensor");
+    }
+  }
 
-  const torch::jit::Block& body = *node.blocks()[0];
   g.begin_subgraph("loop_body");
   std::vector<Lowered> params;
-  params.emplace_back(g.add_input(g.fresh_name("iteration"), onnx_ir::tensor_type(onnx::TensorProto::INT64, {})));
-  const ValueName cond_in = g.add_input(g.fresh_name("condition"), onnx_ir::tensor_type(onnx::TensorProto::BOOL, {}));
+  params.emplace_back(
+      g.add_input(g.fresh_name("iteration"), onnx_ir::tensor_type(onnx::TensorProto::INT64, {})));
+  const ValueName cond_in =
+      g.add_input(g.fresh_name("condition"), onnx_ir::tensor_type(onnx::TensorProto::BOOL, {}));
   (void)cond_in;
   std::vector<onnx::TypeProto> carried_types;
   for (const auto& c : carried) {
@@ -118,7 +330,22 @@ Outputs Loop_v9(SymbolicContext& ctx, const Node& node) {
     carried_types.push_back(t != nullptr ? onnx_ir::relaxed_type(*t) : onnx::TypeProto());
     params.emplace_back(g.add_input(g.fresh_name(c + "_in"), carried_types.back()));
   }
-  std::vector<Lowered> outs = ctx.convert_block(body, params);
+  std::vector<onnx::TypeProto> list_types;
+  for (size_t i = 0; i < lists.size(); ++i) {
+    const auto* t = g.type_of(list_inits[i]);
+    list_types.push_back(t != nullptr ? onnx_ir::relaxed_type(*t) : onnx::TypeProto());
+    // The list's value inside the body is the carried sequence.
+    ctx.bind(lists[i], Lowered::sequence(
+                           g.add_input(g.fresh_name(list_inits[i] + "_in"), list_types.back())));
+  }
+  std::vector<Lowered> list_values;
+  std::vector<Lowered> outs;
+  try {
+    outs = convert_block_tracking(ctx, body, params, lists, list_values);
+  } catch (...) {
+    g.end_subgraph();
+    throw;
+  }
   std::vector<onnx::TypeProto> out_types;
   for (size_t i = 0; i < outs.size(); ++i) {
     if (outs[i].kind != Lowered::Kind::kTensor) {
@@ -141,12 +368,34 @@ Outputs Loop_v9(SymbolicContext& ctx, const Node& node) {
       out_types.push_back(type);
     }
   }
+  for (size_t i = 0; i < lists.size(); ++i) {
+    if (list_values[i].kind != Lowered::Kind::kSequence) {
+      g.end_subgraph();
+      ctx.fail_unsupported("a list changed in a loop that is not an ONNX sequence");
+    }
+    const ValueName result = g.add_output(list_values[i].name, list_values[i].name);
+    // The sequence's element rank is known once the body inserted into it.
+    const auto* t = g.type_of(result);
+    out_types.push_back(t != nullptr && t->has_sequence_type() ? onnx_ir::relaxed_type(*t)
+                                                               : list_types[i]);
+  }
   auto body_graph = g.end_subgraph();
   std::vector<ValueName> inputs = {trip, start_cond};
   inputs.insert(inputs.end(), carried.begin(), carried.end());
+  inputs.insert(inputs.end(), list_inits.begin(), list_inits.end());
   auto results = g.emit_typed("Loop", inputs, {{"body", body_graph}}, out_types);
+  for (size_t i = 0; i < lists.size(); ++i) {
+    ctx.bind(lists[i], Lowered::sequence(results[carried.size() + i]));
+  }
+  results.resize(carried.size());
   return Outputs(results.begin(), results.end());
 }
+
+}  // namespace
+
+Outputs Loop_v9(SymbolicContext& ctx, const Node& node) { return loop(ctx, node, false); }
+// Opset 13: Loop-13 carries sequences, so lists the body changes become loop-carried sequences.
+Outputs Loop_v13(SymbolicContext& ctx, const Node& node) { return loop(ctx, node, true); }
 
 // prim::ListUnpack(list) -> elements: a list known element-wise, or a 1-d tensor of static
 // length (x.size() unpacked into b, c, h, w).
@@ -160,7 +409,8 @@ Outputs ListUnpack_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName t = ctx.tensor(node.input(0));
   Outputs outs;
   for (size_t i = 0; i < n; ++i) {
-    outs.emplace_back(ctx.emit("Gather", {t, ctx.int_constant(static_cast<int64_t>(i))}, {{"axis", 0}}));
+    outs.emplace_back(
+        ctx.emit("Gather", {t, ctx.int_constant(static_cast<int64_t>(i))}, {{"axis", 0}}));
   }
   return outs;
 }
@@ -200,13 +450,16 @@ Outputs dim_v9(SymbolicContext& ctx, const Node& node) {
 // aten::len.Tensor / len.t: the length of a list known element-wise, or dim 0 of a tensor.
 Outputs len_v9(SymbolicContext& ctx, const Node& node) {
   Lowered l = ctx.lowered(node.input(0));
-  if (l.kind == Lowered::Kind::kList) return {ctx.int_constant(static_cast<int64_t>(l.items.size()))};
+  if (l.kind == Lowered::Kind::kList)
+    return {ctx.int_constant(static_cast<int64_t>(l.items.size()))};
   if (l.kind == Lowered::Kind::kSequence) return {ctx.emit("SequenceLength", {l.name})};
   return {onnx_ops::dim_size(ctx.builder(), ctx.tensor(node.input(0)), 0)};
 }
 
 // prim::NumToTensor / aten::ScalarImplicit / prim::unchecked_cast: same data, other JIT type.
-Outputs passthrough_v9(SymbolicContext& ctx, const Node& node) { return {ctx.lowered(node.input(0))}; }
+Outputs passthrough_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.lowered(node.input(0))};
+}
 
 // aten::Int / aten::Float / aten::Bool of a one-element tensor: a 0-d value of that type.
 Outputs Int_v9(SymbolicContext& ctx, const Node& node) {
@@ -249,8 +502,9 @@ Outputs not_v9(SymbolicContext& ctx, const Node& node) {
 
 // prim::RaiseException on a path the converter could not rule out.
 Outputs RaiseException_v9(SymbolicContext& ctx, const Node& node) {
-  ctx.fail_unsupported("the model raises an exception on a path that depends on run-time "
-                       "values; ONNX cannot raise exceptions (make the check static or remove it)");
+  ctx.fail_unsupported(
+      "the model raises an exception on a path that depends on run-time "
+      "values; ONNX cannot raise exceptions (make the check static or remove it)");
 }
 
 // aten::warn, prim::Print-like side effects: nothing to export.

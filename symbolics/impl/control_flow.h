@@ -6,7 +6,9 @@
 namespace pt2onnx::sym {
 
 Outputs If_v9(SymbolicContext& ctx, const Node& node);
+Outputs If_v13(SymbolicContext& ctx, const Node& node);
 Outputs Loop_v9(SymbolicContext& ctx, const Node& node);
+Outputs Loop_v13(SymbolicContext& ctx, const Node& node);
 Outputs ListUnpack_v9(SymbolicContext& ctx, const Node& node);
 Outputs TupleConstruct_v9(SymbolicContext& ctx, const Node& node);
 Outputs TupleUnpack_v9(SymbolicContext& ctx, const Node& node);

@@ -1,6 +1,8 @@
 // Convolutions and pooling.
 #include <torch/csrc/jit/ir/ir.h>
 
+#include <algorithm>
+
 #include "onnx/ops.h"
 #include "symbolics/helpers.h"
 #include "symbolics/impl/conv_pool.h"
@@ -27,21 +29,59 @@ size_t spatial_rank(SymbolicContext& ctx, const ValueName& weight) {
 // The Conv/ConvTranspose node shared by aten::_convolution and aten::convN(d).
 ValueName convolution(SymbolicContext& ctx, const ValueName& x, const ValueName& w,
                       std::optional<ValueName> bias, std::vector<int64_t> stride,
-                      std::vector<int64_t> padding, std::vector<int64_t> dilation,
-                      bool transposed, std::vector<int64_t> output_padding, int64_t groups) {
+                      std::vector<int64_t> padding, std::vector<int64_t> dilation, bool transposed,
+                      std::vector<int64_t> output_padding, int64_t groups) {
   const size_t n = spatial_rank(ctx, w);
   auto wshape = ctx.static_shape(w);
   Attrs attrs = {{"strides", per_dim(stride, n)},
                  {"pads", symmetric_pads(per_dim(padding, n))},
                  {"dilations", per_dim(dilation, n)},
                  {"group", groups}};
-  if (wshape) attrs.push_back({"kernel_shape", std::vector<int64_t>(wshape->begin() + 2, wshape->end())});
-  if (transposed && std::any_of(output_padding.begin(), output_padding.end(), [](int64_t p) { return p != 0; })) {
+  if (wshape)
+    attrs.push_back({"kernel_shape", std::vector<int64_t>(wshape->begin() + 2, wshape->end())});
+  if (transposed &&
+      std::any_of(output_padding.begin(), output_padding.end(), [](int64_t p) { return p != 0; })) {
     attrs.push_back({"output_padding", per_dim(output_padding, n)});
   }
   std::vector<ValueName> inputs = {x, w};
   if (bias) inputs.push_back(*bias);
   return ctx.emit(transposed ? "ConvTranspose" : "Conv", inputs, attrs);
+}
+
+// ONNX MaxPool's indices count over the whole tensor (N, C and the spatial dims); torch's count
+// within each (n, c) plane. Subtract the index of each plane's first element, found with a 1x1
+// MaxPool of the input (what torch.onnx does).
+ValueName torch_pool_indices(SymbolicContext& ctx, const ValueName& x, const ValueName& indices,
+                             size_t spatial) {
+  const std::vector<int64_t> ones(spatial, 1);
+  auto flat = ctx.emit_n("MaxPool", {x}, {{"kernel_shape", ones}, {"strides", ones}}, 2);
+  std::vector<int64_t> axes, starts(spatial, 0), ends(spatial, 1);
+  for (size_t i = 0; i < spatial; ++i) axes.push_back(static_cast<int64_t>(i + 2));
+  const ValueName offsets = onnx_ops::slice(ctx.builder(), flat[1], axes, starts, ends);
+  return ctx.emit("Sub", {indices, offsets});
+}
+
+// MaxPool-8 has no ceil_mode: the same output comes from extra padding at the end of each
+// spatial axis (padded cells never win a max). Needs static spatial sizes.
+std::vector<int64_t> ceil_mode_pads(SymbolicContext& ctx, const ValueName& x,
+                                    const std::vector<int64_t>& kernel,
+                                    const std::vector<int64_t>& stride,
+                                    const std::vector<int64_t>& padding) {
+  auto shape = ctx.static_shape(x);
+  if (!shape)
+    ctx.fail_unsupported(
+        "max pooling with ceil_mode=True at opset 9 needs static spatial sizes (give --shape)");
+  const size_t n = kernel.size();
+  std::vector<int64_t> begin = padding, end = padding;
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t in = (*shape)[shape->size() - n + i];
+    const int64_t span = in + 2 * padding[i] - kernel[i];
+    int64_t out = (span + stride[i] - 1) / stride[i] + 1;
+    if ((out - 1) * stride[i] >= in + padding[i]) --out;  // the last window starts inside
+    end[i] += std::max<int64_t>(0, (out - 1) * stride[i] + kernel[i] - in - 2 * padding[i]);
+  }
+  begin.insert(begin.end(), end.begin(), end.end());
+  return begin;
 }
 
 }  // namespace
@@ -107,22 +147,40 @@ Outputs conv_transpose_v9(SymbolicContext& ctx, const Node& node) {
                       ctx.const_ints(node, "output_padding"), ctx.const_int(node, "groups"))};
 }
 
+// aten::conv_tbc(self, weight, bias, pad): a 1-d convolution on (time, batch, channel) input
+// with a (kernel, in, out) weight. Transpose to Conv's layouts and back.
+Outputs conv_tbc_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x =
+      ctx.emit("Transpose", {ctx.input(node, "self")}, {{"perm", std::vector<int64_t>{1, 2, 0}}});
+  const ValueName w =
+      ctx.emit("Transpose", {ctx.input(node, "weight")}, {{"perm", std::vector<int64_t>{2, 1, 0}}});
+  const int64_t pad = ctx.const_int(node, "pad");
+  const ValueName y = ctx.emit("Conv", {x, w, ctx.input(node, "bias")},
+                               {{"pads", std::vector<int64_t>{pad, pad}},
+                                {"strides", std::vector<int64_t>{1}},
+                                {"dilations", std::vector<int64_t>{1}}});
+  return {ctx.emit("Transpose", {y}, {{"perm", std::vector<int64_t>{2, 0, 1}}})};
+}
+
 // aten::max_poolNd(self, kernel_size, stride, padding, dilation, ceil_mode)
-// MaxPool-8 has neither dilations nor ceil_mode: max_pool_v9 takes the plain case only.
+// MaxPool-8 has neither dilations nor ceil_mode: max_pool_v9 refuses dilation and pads the end
+// for ceil_mode.
 Outputs max_pool_v9(SymbolicContext& ctx, const Node& node) {
   const auto kernel = ctx.const_ints(node, "kernel_size");
   const size_t n = kernel.size();
   auto stride = ctx.const_ints(node, "stride");
   if (stride.empty()) stride = kernel;
   const auto dilation = per_dim(ctx.const_ints(node, "dilation"), n);
-  if (ctx.const_bool(node, "ceil_mode")) ctx.fail_unsupported("max pooling with ceil_mode=True needs opset 10");
   if (std::any_of(dilation.begin(), dilation.end(), [](int64_t d) { return d != 1; })) {
     ctx.fail_unsupported("max pooling with dilation needs opset 10");
   }
-  return {ctx.emit("MaxPool", {ctx.input(node, "self")},
-                   {{"kernel_shape", kernel},
-                    {"strides", per_dim(stride, n)},
-                    {"pads", symmetric_pads(per_dim(ctx.const_ints(node, "padding"), n))}})};
+  const ValueName x = ctx.input(node, "self");
+  const auto padding = per_dim(ctx.const_ints(node, "padding"), n);
+  const auto pads = ctx.const_bool(node, "ceil_mode")
+                        ? ceil_mode_pads(ctx, x, kernel, per_dim(stride, n), padding)
+                        : symmetric_pads(padding);
+  return {ctx.emit("MaxPool", {x},
+                   {{"kernel_shape", kernel}, {"strides", per_dim(stride, n)}, {"pads", pads}})};
 }
 Outputs max_pool_v10(SymbolicContext& ctx, const Node& node) {
   const auto kernel = ctx.const_ints(node, "kernel_size");
@@ -137,6 +195,44 @@ Outputs max_pool_v10(SymbolicContext& ctx, const Node& node) {
                     {"ceil_mode", ctx.const_int(node, "ceil_mode")}})};
 }
 
+// aten::max_poolNd_with_indices(self, kernel_size, stride, padding, dilation, ceil_mode)
+// -> (values, indices): MaxPool's second output, made relative to each (n, c) plane.
+// MaxPool-8 has no dilations or ceil_mode: opset 9 refuses dilation and pads for ceil_mode.
+Outputs max_pool_with_indices_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const auto kernel = ctx.const_ints(node, "kernel_size");
+  const size_t n = kernel.size();
+  auto stride = ctx.const_ints(node, "stride");
+  if (stride.empty()) stride = kernel;
+  const auto dilation = per_dim(ctx.const_ints(node, "dilation"), n);
+  if (std::any_of(dilation.begin(), dilation.end(), [](int64_t d) { return d != 1; })) {
+    ctx.fail_unsupported("max pooling with dilation needs opset 10");
+  }
+  const auto padding = per_dim(ctx.const_ints(node, "padding"), n);
+  const auto pads = ctx.const_bool(node, "ceil_mode")
+                        ? ceil_mode_pads(ctx, x, kernel, per_dim(stride, n), padding)
+                        : symmetric_pads(padding);
+  auto yi =
+      ctx.emit_n("MaxPool", {x},
+                 {{"kernel_shape", kernel}, {"strides", per_dim(stride, n)}, {"pads", pads}}, 2);
+  return {yi[0], torch_pool_indices(ctx, x, yi[1], n)};
+}
+Outputs max_pool_with_indices_v10(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const auto kernel = ctx.const_ints(node, "kernel_size");
+  const size_t n = kernel.size();
+  auto stride = ctx.const_ints(node, "stride");
+  if (stride.empty()) stride = kernel;
+  auto yi = ctx.emit_n("MaxPool", {x},
+                       {{"kernel_shape", kernel},
+                        {"strides", per_dim(stride, n)},
+                        {"pads", symmetric_pads(per_dim(ctx.const_ints(node, "padding"), n))},
+                        {"dilations", per_dim(ctx.const_ints(node, "dilation"), n)},
+                        {"ceil_mode", ctx.const_int(node, "ceil_mode")}},
+                       2);
+  return {yi[0], torch_pool_indices(ctx, x, yi[1], n)};
+}
+
 // aten::avg_poolNd(self, kernel_size, stride, padding, ceil_mode, count_include_pad,
 //                  divisor_override?)
 Outputs avg_pool_v9(SymbolicContext& ctx, const Node& node) {
@@ -144,9 +240,11 @@ Outputs avg_pool_v9(SymbolicContext& ctx, const Node& node) {
   const size_t n = kernel.size();
   auto stride = ctx.const_ints(node, "stride");
   if (stride.empty()) stride = kernel;
-  if (ctx.const_bool(node, "ceil_mode")) ctx.fail_unsupported("average pooling with ceil_mode=True needs opset 10");
+  if (ctx.const_bool(node, "ceil_mode"))
+    ctx.fail_unsupported("average pooling with ceil_mode=True needs opset 10");
   const auto* schema = node.maybeSchema();
-  if (schema && schema->argumentIndexWithName("divisor_override") && !ctx.is_none(node, "divisor_override")) {
+  if (schema && schema->argumentIndexWithName("divisor_override") &&
+      !ctx.is_none(node, "divisor_override")) {
     ctx.fail_unsupported("average pooling with divisor_override");
   }
   const bool include_pad = !schema || !schema->argumentIndexWithName("count_include_pad") ||
@@ -163,7 +261,8 @@ Outputs avg_pool_v10(SymbolicContext& ctx, const Node& node) {
   auto stride = ctx.const_ints(node, "stride");
   if (stride.empty()) stride = kernel;
   const auto* schema = node.maybeSchema();
-  if (schema && schema->argumentIndexWithName("divisor_override") && !ctx.is_none(node, "divisor_override")) {
+  if (schema && schema->argumentIndexWithName("divisor_override") &&
+      !ctx.is_none(node, "divisor_override")) {
     ctx.fail_unsupported("average pooling with divisor_override");
   }
   const bool include_pad = !schema || !schema->argumentIndexWithName("count_include_pad") ||
@@ -180,7 +279,8 @@ Outputs avg_pool_v10(SymbolicContext& ctx, const Node& node) {
 // output 1 everywhere is GlobalXPool; otherwise a plain pool when the static input sizes divide
 // evenly (what torch.onnx does too).
 namespace {
-Outputs adaptive_pool(SymbolicContext& ctx, const Node& node, const char* global_op, const char* op) {
+Outputs adaptive_pool(SymbolicContext& ctx, const Node& node, const char* global_op,
+                      const char* op) {
   const ValueName x = ctx.input(node, "self");
   const auto out = ctx.const_ints(node, "output_size");
   ValueName y;
@@ -188,19 +288,38 @@ Outputs adaptive_pool(SymbolicContext& ctx, const Node& node, const char* global
     y = ctx.emit(global_op, {x});
   } else {
     auto shape = ctx.static_shape(x);
-    if (!shape) ctx.fail_unsupported("adaptive pooling to a size other than 1 needs static spatial sizes (give --shape)");
+    if (!shape)
+      ctx.fail_unsupported(
+          "adaptive pooling to a size other than 1 needs static spatial sizes (give --shape)");
     std::vector<int64_t> kernel;
     const size_t first = shape->size() - out.size();
     for (size_t i = 0; i < out.size(); ++i) {
       const int64_t in = (*shape)[first + i];
-      if (in % out[i] != 0) ctx.fail_unsupported("adaptive pooling where the input size is not a multiple of the output size");
+      if (in % out[i] != 0)
+        ctx.fail_unsupported(
+            "adaptive pooling where the input size is not a multiple of the output size");
       kernel.push_back(in / out[i]);
     }
     y = ctx.emit(op, {x}, {{"kernel_shape", kernel}, {"strides", kernel}});
   }
   if (node.outputs().size() == 2) {
-    if (!node.output(1)->uses().empty()) ctx.fail_unsupported("the indices output of adaptive max pooling");
-    return {y, Lowered::none()};
+    if (node.output(1)->uses().empty()) return {y, Lowered::none()};
+    // The indices: a MaxPool with kernel = input size / output size (static sizes needed).
+    auto shape = ctx.static_shape(x);
+    if (!shape)
+      ctx.fail_unsupported(
+          "the indices output of adaptive max pooling needs static spatial sizes (give --shape)");
+    std::vector<int64_t> kernel;
+    const size_t first = shape->size() - out.size();
+    for (size_t i = 0; i < out.size(); ++i) {
+      const int64_t in = (*shape)[first + i];
+      if (in % out[i] != 0)
+        ctx.fail_unsupported(
+            "adaptive pooling where the input size is not a multiple of the output size");
+      kernel.push_back(in / out[i]);
+    }
+    auto yi = ctx.emit_n("MaxPool", {x}, {{"kernel_shape", kernel}, {"strides", kernel}}, 2);
+    return {yi[0], torch_pool_indices(ctx, x, yi[1], out.size())};
   }
   return {y};
 }

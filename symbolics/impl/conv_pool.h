@@ -8,8 +8,11 @@ namespace pt2onnx::sym {
 Outputs _convolution_v9(SymbolicContext& ctx, const Node& node);
 Outputs conv_v9(SymbolicContext& ctx, const Node& node);
 Outputs conv_transpose_v9(SymbolicContext& ctx, const Node& node);
+Outputs conv_tbc_v9(SymbolicContext& ctx, const Node& node);
 Outputs max_pool_v9(SymbolicContext& ctx, const Node& node);
 Outputs max_pool_v10(SymbolicContext& ctx, const Node& node);
+Outputs max_pool_with_indices_v9(SymbolicContext& ctx, const Node& node);
+Outputs max_pool_with_indices_v10(SymbolicContext& ctx, const Node& node);
 Outputs avg_pool_v9(SymbolicContext& ctx, const Node& node);
 Outputs avg_pool_v10(SymbolicContext& ctx, const Node& node);
 Outputs adaptive_avg_pool_v9(SymbolicContext& ctx, const Node& node);

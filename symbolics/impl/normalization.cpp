@@ -10,7 +10,8 @@ namespace pt2onnx::sym {
 namespace {
 
 // An all-`value` vector of the channel count, for an omitted affine weight or bias.
-ValueName filled_like_channels(SymbolicContext& ctx, int64_t channels, double value, c10::ScalarType type) {
+ValueName filled_like_channels(SymbolicContext& ctx, int64_t channels, double value,
+                               c10::ScalarType type) {
   return ctx.constant(at::full({channels}, value, at::TensorOptions().dtype(type)));
 }
 
@@ -55,8 +56,10 @@ Outputs layer_norm_v9(SymbolicContext& ctx, const Node& node) {
   auto& g = ctx.builder();
   ValueName mean = onnx_ops::reduce(g, "ReduceMean", x, axes, true);
   ValueName centered = ctx.emit("Sub", {x, mean});
-  ValueName var = onnx_ops::reduce(g, "ReduceMean", ctx.emit("Mul", {centered, centered}), axes, true);
-  ValueName denom = ctx.emit("Sqrt", {ctx.emit("Add", {var, ctx.scalar_constant(ctx.const_float(node, "eps"), type)})});
+  ValueName var =
+      onnx_ops::reduce(g, "ReduceMean", ctx.emit("Mul", {centered, centered}), axes, true);
+  ValueName denom = ctx.emit(
+      "Sqrt", {ctx.emit("Add", {var, ctx.scalar_constant(ctx.const_float(node, "eps"), type)})});
   ValueName y = ctx.emit("Div", {centered, denom});
   if (!ctx.is_none(node, "weight")) y = ctx.emit("Mul", {y, ctx.input(node, "weight")});
   if (!ctx.is_none(node, "bias")) y = ctx.emit("Add", {y, ctx.input(node, "bias")});
@@ -76,6 +79,73 @@ Outputs layer_norm_v17(SymbolicContext& ctx, const Node& node) {
   return {ctx.emit("LayerNormalization", inputs,
                    {{"axis", -static_cast<int64_t>(normalized.size())},
                     {"epsilon", ctx.const_float(node, "eps")}})};
+}
+
+// aten::native_layer_norm(input, normalized_shape, weight?, bias?, eps) -> (out, mean, rstd)
+// Before opset 17: the layer_norm decomposition, also giving the mean and 1/sqrt(var + eps)
+// (kept dims, as torch returns them).
+Outputs native_layer_norm_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "input");
+  const auto normalized = ctx.const_ints(node, "normalized_shape");
+  std::vector<int64_t> axes;
+  for (int64_t i = -static_cast<int64_t>(normalized.size()); i < 0; ++i) axes.push_back(i);
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  auto& g = ctx.builder();
+  ValueName mean = onnx_ops::reduce(g, "ReduceMean", x, axes, true);
+  ValueName centered = ctx.emit("Sub", {x, mean});
+  ValueName var =
+      onnx_ops::reduce(g, "ReduceMean", ctx.emit("Mul", {centered, centered}), axes, true);
+  ValueName rstd = ctx.emit(
+      "Reciprocal",
+      {ctx.emit("Sqrt", {ctx.emit("Add", {var, ctx.scalar_constant(ctx.const_float(node, "eps"),
+                                                                   type)})})});
+  ValueName y = ctx.emit("Mul", {centered, rstd});
+  if (!ctx.is_none(node, "weight")) y = ctx.emit("Mul", {y, ctx.input(node, "weight")});
+  if (!ctx.is_none(node, "bias")) y = ctx.emit("Add", {y, ctx.input(node, "bias")});
+  return {y, mean, rstd};
+}
+
+// Opset 17: LayerNormalization with its optional Mean and InvStdDev outputs.
+Outputs native_layer_norm_v17(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "input");
+  const auto normalized = ctx.const_ints(node, "normalized_shape");
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  ValueName scale = ctx.is_none(node, "weight")
+                        ? ctx.constant(at::ones(normalized, at::TensorOptions().dtype(type)))
+                        : ctx.input(node, "weight");
+  std::vector<ValueName> inputs = {x, scale};
+  if (!ctx.is_none(node, "bias")) inputs.push_back(ctx.input(node, "bias"));
+  auto outs = ctx.emit_n("LayerNormalization", inputs,
+                         {{"axis", -static_cast<int64_t>(normalized.size())},
+                          {"epsilon", ctx.const_float(node, "eps")}},
+                         3);
+  return {outs[0], outs[1], outs[2]};
+}
+
+// aten::native_dropout(input, p, train?) -> (out, mask): in inference the identity and an
+// all-true mask.
+Outputs native_dropout_v9(SymbolicContext& ctx, const Node& node) {
+  if (!ctx.is_none(node, "train") && ctx.const_bool(node, "train")) {
+    ctx.fail_unsupported("dropout in training mode (export the model after model.eval())");
+  }
+  const ValueName x = ctx.input(node, "input");
+  if (node.outputs().size() < 2 || node.output(1)->uses().empty()) {
+    return {x, Lowered::none()};
+  }
+  const ValueName mask =
+      ctx.emit("ConstantOfShape", {ctx.emit("Shape", {x})}, {{"value", at::ones({1}, at::kBool)}});
+  return {x, mask};
+}
+
+// aten::alpha_dropout / feature_alpha_dropout (and their in-place forms)(input, p, train): the
+// identity outside training.
+Outputs alpha_dropout_v9(SymbolicContext& ctx, const Node& node) {
+  // The in-place forms name their input `self`: read by position.
+  auto train = ctx.known_value(node.input(2));
+  if (!train || (train->isBool() && train->toBool())) {
+    ctx.fail_unsupported("dropout in training mode (export the model after model.eval())");
+  }
+  return {ctx.tensor(node.input(0))};
 }
 
 // aten::group_norm(input, num_groups, weight?, bias?, eps, cudnn_enabled):
@@ -116,9 +186,12 @@ Outputs instance_norm_v9(SymbolicContext& ctx, const Node& node) {
   const auto type = ctx.dtype(x).value_or(c10::kFloat);
   auto channels = static_dim(ctx, x, 1);
   if (!channels) ctx.fail_invalid("instance_norm needs a static channel count (give --shape)");
-  ValueName scale = ctx.is_none(node, "weight") ? filled_like_channels(ctx, *channels, 1.0, type) : ctx.input(node, "weight");
-  ValueName bias = ctx.is_none(node, "bias") ? filled_like_channels(ctx, *channels, 0.0, type) : ctx.input(node, "bias");
-  return {ctx.emit("InstanceNormalization", {x, scale, bias}, {{"epsilon", ctx.const_float(node, "eps")}})};
+  ValueName scale = ctx.is_none(node, "weight") ? filled_like_channels(ctx, *channels, 1.0, type)
+                                                : ctx.input(node, "weight");
+  ValueName bias = ctx.is_none(node, "bias") ? filled_like_channels(ctx, *channels, 0.0, type)
+                                             : ctx.input(node, "bias");
+  return {ctx.emit("InstanceNormalization", {x, scale, bias},
+                   {{"epsilon", ctx.const_float(node, "eps")}})};
 }
 
 }  // namespace pt2onnx::sym

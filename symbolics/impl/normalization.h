@@ -8,6 +8,10 @@ namespace pt2onnx::sym {
 Outputs batch_norm_v9(SymbolicContext& ctx, const Node& node);
 Outputs layer_norm_v9(SymbolicContext& ctx, const Node& node);
 Outputs layer_norm_v17(SymbolicContext& ctx, const Node& node);
+Outputs native_layer_norm_v9(SymbolicContext& ctx, const Node& node);
+Outputs native_layer_norm_v17(SymbolicContext& ctx, const Node& node);
+Outputs native_dropout_v9(SymbolicContext& ctx, const Node& node);
+Outputs alpha_dropout_v9(SymbolicContext& ctx, const Node& node);
 Outputs group_norm_v9(SymbolicContext& ctx, const Node& node);
 Outputs instance_norm_v9(SymbolicContext& ctx, const Node& node);
 

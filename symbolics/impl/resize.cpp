@@ -4,6 +4,9 @@
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "onnx/ops.h"
 #include "symbolics/helpers.h"
 #include "symbolics/impl/resize.h"
@@ -13,7 +16,7 @@ namespace {
 
 struct UpsampleArgs {
   ValueName x;
-  std::optional<ValueName> sizes;          // 1-d int64, spatial sizes only
+  std::optional<ValueName> sizes;  // 1-d int64, spatial sizes only
   std::optional<std::vector<double>> scales;
   bool align_corners = false;
 };
@@ -60,25 +63,106 @@ std::optional<std::vector<float>> full_scales(SymbolicContext& ctx, const Upsamp
   return scales;
 }
 
-Outputs resize_v10(SymbolicContext& ctx, const Node& node, const char* mode, bool has_align) {
-  UpsampleArgs a = read_upsample(ctx, node, has_align);
+// torch's linear interpolation along one axis as an (in, out) matrix: row i of the input
+// contributes weight M[i][j] to output j (aten/src/ATen/native/UpSample.h: source index
+// (j + 0.5) * scale - 0.5 clamped at 0, or j * (in - 1) / (out - 1) with align_corners).
+at::Tensor linear_weights(int64_t in, int64_t out, bool align_corners,
+                          std::optional<double> scale) {
+  at::Tensor m = at::zeros({in, out}, at::kDouble);
+  auto acc = m.accessor<double, 2>();
+  double ratio;
+  if (align_corners) {
+    ratio = out > 1 ? static_cast<double>(in - 1) / static_cast<double>(out - 1) : 0.0;
+  } else {
+    ratio = scale && *scale > 0 ? 1.0 / *scale : static_cast<double>(in) / static_cast<double>(out);
+  }
+  for (int64_t j = 0; j < out; ++j) {
+    double src = align_corners ? ratio * static_cast<double>(j)
+                               : ratio * (static_cast<double>(j) + 0.5) - 0.5;
+    if (src < 0) src = 0;
+    int64_t i0 = static_cast<int64_t>(std::floor(src));
+    if (i0 > in - 1) i0 = in - 1;
+    const int64_t i1 = std::min(i0 + 1, in - 1);
+    const double lambda = src - static_cast<double>(i0);
+    acc[i0][j] += 1.0 - lambda;
+    acc[i1][j] += lambda;
+  }
+  return m;
+}
+
+// Linear, bilinear and trilinear resizing are separable: one MatMul per spatial axis with a
+// constant weight matrix. Exact at any opset; needs static spatial sizes.
+ValueName linear_by_matmul(SymbolicContext& ctx, const UpsampleArgs& a) {
+  auto shape = ctx.static_shape(a.x);
+  if (!shape)
+    ctx.fail_unsupported(
+        "linear interpolation before opset 11 needs static input sizes (give --shape)");
+  const int64_t rank = static_cast<int64_t>(shape->size());
+  const int64_t spatial = rank - 2;
+  std::vector<int64_t> out_sizes;
+  std::vector<std::optional<double>> scales;
+  if (a.scales) {
+    for (int64_t i = 0; i < spatial; ++i) {
+      const double sc = (*a.scales)[a.scales->size() == 1 ? 0 : static_cast<size_t>(i)];
+      out_sizes.push_back(static_cast<int64_t>(
+          std::floor(static_cast<double>((*shape)[static_cast<size_t>(i + 2)]) * sc)));
+      scales.push_back(sc);
+    }
+  } else {
+    const at::Tensor* sizes = ctx.constant_of(*a.sizes);
+    if (sizes == nullptr)
+      ctx.fail_unsupported("linear interpolation before opset 11 to sizes computed at run time");
+    const at::Tensor s = sizes->to(at::kLong).reshape({-1});
+    for (int64_t i = 0; i < spatial; ++i) {
+      out_sizes.push_back(s[i].item<int64_t>());
+      scales.push_back(std::nullopt);
+    }
+  }
+  const auto type = ctx.dtype(a.x).value_or(c10::kFloat);
+  ValueName y = a.x;
+  for (int64_t axis = rank - 1; axis >= 2; --axis) {
+    const size_t k = static_cast<size_t>(axis - 2);
+    const int64_t in = (*shape)[static_cast<size_t>(axis)];
+    if (in == out_sizes[k] && !a.align_corners && (!scales[k] || *scales[k] == 1.0)) continue;
+    const ValueName m =
+        ctx.constant(linear_weights(in, out_sizes[k], a.align_corners, scales[k]).to(type));
+    if (axis == rank - 1) {
+      y = ctx.emit("MatMul", {y, m});
+    } else {
+      std::vector<int64_t> perm(static_cast<size_t>(rank));
+      for (int64_t i = 0; i < rank; ++i) perm[static_cast<size_t>(i)] = i;
+      std::swap(perm[static_cast<size_t>(axis)], perm.back());
+      y = ctx.emit("Transpose", {y}, {{"perm", perm}});
+      y = ctx.emit("MatMul", {y, m});
+      y = ctx.emit("Transpose", {y}, {{"perm", perm}});
+    }
+  }
+  return y;
+}
+
+Outputs resize_v10(SymbolicContext& ctx, const UpsampleArgs& a, const char* mode) {
+  // Upsample-9 and Resize-10 sample linearly at asymmetric coordinates, torch at half-pixel ones:
+  // linear modes go through interpolation matrices instead.
+  if (std::string(mode) == "linear") return {linear_by_matmul(ctx, a)};
   if (a.align_corners) ctx.fail_unsupported("align_corners=True needs opset 11 (Resize-11)");
   auto scales = full_scales(ctx, a);
   if (!scales) ctx.fail_unsupported("upsampling to sizes computed at run time needs opset 11");
   return {ctx.emit("Resize", {a.x, ctx.constant(at::tensor(*scales))}, {{"mode", mode}})};
 }
 
-Outputs upsample_v9(SymbolicContext& ctx, const Node& node, const char* mode, bool has_align) {
-  UpsampleArgs a = read_upsample(ctx, node, has_align);
+Outputs upsample_v9(SymbolicContext& ctx, const UpsampleArgs& a, const char* mode) {
+  // Upsample-9 and Resize-10 sample linearly at asymmetric coordinates, torch at half-pixel ones:
+  // linear modes go through interpolation matrices instead.
+  if (std::string(mode) == "linear") return {linear_by_matmul(ctx, a)};
   if (a.align_corners) ctx.fail_unsupported("align_corners=True needs opset 11 (Resize-11)");
   auto scales = full_scales(ctx, a);
   if (!scales) ctx.fail_unsupported("upsampling to sizes computed at run time needs opset 11");
-  return {ctx.emit("Upsample", {a.x}, {{"mode", mode}, {"scales", *scales}})};
+  // Upsample-9 takes the scales as an input (an attribute before 9).
+  return {ctx.emit("Upsample", {a.x, ctx.constant(at::tensor(*scales))}, {{"mode", mode}})};
 }
 
 // Resize-11+: sizes when given (exact even for non-integer ratios), else scales.
-Outputs resize_v11(SymbolicContext& ctx, const Node& node, const char* mode, bool has_align) {
-  UpsampleArgs a = read_upsample(ctx, node, has_align);
+Outputs resize_v11(SymbolicContext& ctx, const UpsampleArgs& a, const char* mode) {
   const std::string onnx_mode = mode;
   Attrs attrs = {{"mode", mode}};
   if (onnx_mode == "nearest") {
@@ -101,14 +185,117 @@ Outputs resize_v11(SymbolicContext& ctx, const Node& node, const char* mode, boo
   return {ctx.emit("Resize", {a.x, roi, no_scales, sizes}, attrs)};
 }
 
+// aten::__interpolate(input, size?, scale_factor?, mode, align_corners?, recompute_scale_factor?,
+// antialias): F.interpolate as TorchScript keeps it. size/scale_factor are one value for every
+// spatial axis or a list; the ONNX mode follows from `mode`.
+UpsampleArgs read_interpolate(SymbolicContext& ctx, const Node& node, std::string& onnx_mode) {
+  UpsampleArgs a;
+  a.x = ctx.input(node, "input");
+  const std::string mode = ctx.const_string(node, "mode");
+  if (mode == "nearest") {
+    onnx_mode = "nearest";
+  } else if (mode == "linear" || mode == "bilinear" || mode == "trilinear") {
+    onnx_mode = "linear";
+  } else if (mode == "bicubic") {
+    onnx_mode = "cubic";
+  } else {
+    ctx.fail_unsupported("interpolation mode '" + mode + "'");
+  }
+  if (ctx.const_bool(node, "antialias")) ctx.fail_unsupported("interpolation with antialias=True");
+  if (!ctx.is_none(node, "align_corners")) a.align_corners = ctx.const_bool(node, "align_corners");
+  const int64_t spatial = ctx.require_rank(a.x) - 2;
+  if (!ctx.is_none(node, "scale_factor")) {
+    auto iv = ctx.known_value(ctx.arg(node, "scale_factor"));
+    if (!iv) ctx.fail_unsupported("scale factors computed at run time");
+    if (iv->isDoubleList()) {
+      a.scales = iv->toDoubleVector();
+    } else {
+      a.scales = std::vector<double>(static_cast<size_t>(spatial), iv->toDouble());
+    }
+    // recompute_scale_factor=True means: output size floor(in * scale), then scale = out / in.
+    // Resize with the scales gives floor(in * scale) too, but the sampling positions differ.
+    if (!ctx.is_none(node, "recompute_scale_factor") &&
+        ctx.const_bool(node, "recompute_scale_factor")) {
+      auto shape = ctx.static_shape(a.x);
+      if (!shape) ctx.fail_unsupported("recompute_scale_factor=True needs static input sizes");
+      std::vector<int64_t> sizes;
+      for (int64_t i = 0; i < spatial; ++i) {
+        const double in = static_cast<double>((*shape)[static_cast<size_t>(i + 2)]);
+        sizes.push_back(static_cast<int64_t>(std::floor(in * (*a.scales)[static_cast<size_t>(i)])));
+      }
+      a.scales.reset();
+      a.sizes = ctx.ints_constant(sizes);
+    }
+  } else if (!ctx.is_none(node, "size")) {
+    auto iv = ctx.known_value(ctx.arg(node, "size"));
+    if (iv && iv->isInt()) {
+      a.sizes = ctx.ints_constant(std::vector<int64_t>(static_cast<size_t>(spatial), iv->toInt()));
+    } else {
+      a.sizes = ctx.cast(ctx.input(node, "size"), c10::kLong);
+    }
+  } else {
+    ctx.fail_invalid("interpolate needs size or scale_factor");
+  }
+  return a;
+}
+
 }  // namespace
 
-Outputs upsample_nearest_v9(SymbolicContext& ctx, const Node& node) { return upsample_v9(ctx, node, "nearest", false); }
-Outputs upsample_nearest_v10(SymbolicContext& ctx, const Node& node) { return resize_v10(ctx, node, "nearest", false); }
-Outputs upsample_nearest_v11(SymbolicContext& ctx, const Node& node) { return resize_v11(ctx, node, "nearest", false); }
-Outputs upsample_linear_v9(SymbolicContext& ctx, const Node& node) { return upsample_v9(ctx, node, "linear", true); }
-Outputs upsample_linear_v10(SymbolicContext& ctx, const Node& node) { return resize_v10(ctx, node, "linear", true); }
-Outputs upsample_linear_v11(SymbolicContext& ctx, const Node& node) { return resize_v11(ctx, node, "linear", true); }
-Outputs upsample_bicubic2d_v11(SymbolicContext& ctx, const Node& node) { return resize_v11(ctx, node, "cubic", true); }
+Outputs interpolate_v9(SymbolicContext& ctx, const Node& node) {
+  std::string mode;
+  UpsampleArgs a = read_interpolate(ctx, node, mode);
+  if (mode == "cubic") ctx.fail_unsupported("bicubic interpolation needs opset 11");
+  return upsample_v9(ctx, a, mode.c_str());
+}
+Outputs interpolate_v10(SymbolicContext& ctx, const Node& node) {
+  std::string mode;
+  UpsampleArgs a = read_interpolate(ctx, node, mode);
+  if (mode == "cubic") ctx.fail_unsupported("bicubic interpolation needs opset 11");
+  return resize_v10(ctx, a, mode.c_str());
+}
+Outputs interpolate_v11(SymbolicContext& ctx, const Node& node) {
+  std::string mode;
+  UpsampleArgs a = read_interpolate(ctx, node, mode);
+  return resize_v11(ctx, a, mode.c_str());
+}
+
+// aten::grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners): GridSample-16.
+Outputs grid_sampler_v16(SymbolicContext& ctx, const Node& node) {
+  static const char* kModes[] = {"bilinear", "nearest", "bicubic"};
+  static const char* kPadding[] = {"zeros", "border", "reflection"};
+  const int64_t mode = ctx.const_int(node, "interpolation_mode");
+  const int64_t padding = ctx.const_int(node, "padding_mode");
+  if (mode < 0 || mode > 2 || padding < 0 || padding > 2)
+    ctx.fail_invalid("grid_sampler mode out of range");
+  const ValueName x = ctx.input(node, "input");
+  if (ctx.require_rank(x) != 4)
+    ctx.fail_unsupported("grid sampling of other than 4-d input (GridSample-16 is 2-d only)");
+  return {ctx.emit("GridSample", {x, ctx.input(node, "grid")},
+                   {{"mode", kModes[mode]},
+                    {"padding_mode", kPadding[padding]},
+                    {"align_corners", ctx.const_int(node, "align_corners")}})};
+}
+
+Outputs upsample_nearest_v9(SymbolicContext& ctx, const Node& node) {
+  return upsample_v9(ctx, read_upsample(ctx, node, false), "nearest");
+}
+Outputs upsample_nearest_v10(SymbolicContext& ctx, const Node& node) {
+  return resize_v10(ctx, read_upsample(ctx, node, false), "nearest");
+}
+Outputs upsample_nearest_v11(SymbolicContext& ctx, const Node& node) {
+  return resize_v11(ctx, read_upsample(ctx, node, false), "nearest");
+}
+Outputs upsample_linear_v9(SymbolicContext& ctx, const Node& node) {
+  return upsample_v9(ctx, read_upsample(ctx, node, true), "linear");
+}
+Outputs upsample_linear_v10(SymbolicContext& ctx, const Node& node) {
+  return resize_v10(ctx, read_upsample(ctx, node, true), "linear");
+}
+Outputs upsample_linear_v11(SymbolicContext& ctx, const Node& node) {
+  return resize_v11(ctx, read_upsample(ctx, node, true), "linear");
+}
+Outputs upsample_bicubic2d_v11(SymbolicContext& ctx, const Node& node) {
+  return resize_v11(ctx, read_upsample(ctx, node, true), "cubic");
+}
 
 }  // namespace pt2onnx::sym

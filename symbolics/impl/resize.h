@@ -5,6 +5,10 @@
 
 namespace pt2onnx::sym {
 
+Outputs interpolate_v9(SymbolicContext& ctx, const Node& node);
+Outputs interpolate_v10(SymbolicContext& ctx, const Node& node);
+Outputs interpolate_v11(SymbolicContext& ctx, const Node& node);
+Outputs grid_sampler_v16(SymbolicContext& ctx, const Node& node);
 Outputs upsample_nearest_v9(SymbolicContext& ctx, const Node& node);
 Outputs upsample_nearest_v10(SymbolicContext& ctx, const Node& node);
 Outputs upsample_nearest_v11(SymbolicContext& ctx, const Node& node);

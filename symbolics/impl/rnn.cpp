@@ -1,0 +1,294 @@
+// Recurrent layers: aten::lstm/gru/rnn_tanh/rnn_relu as ONNX LSTM/GRU/RNN (one node per layer),
+// the single-step cells, and packed sequences (a padded batch plus its lengths, which ONNX takes
+// as sequence_lens). torch and ONNX order the gates differently: the weights are reordered.
+#include <ATen/ATen.h>
+#include <torch/csrc/jit/ir/ir.h>
+
+#include "onnx/ops.h"
+#include "symbolics/helpers.h"
+#include "symbolics/impl/rnn.h"
+
+namespace pt2onnx::sym {
+namespace {
+
+enum class Variant { kLstm, kGru, kRnnTanh, kRnnRelu };
+
+int64_t gate_count(Variant v) { return v == Variant::kLstm ? 4 : v == Variant::kGru ? 3 : 1; }
+
+// torch's gate blocks, in ONNX order: LSTM torch (i, f, g, o) -> ONNX (i, o, f, c); GRU torch
+// (r, z, n) -> ONNX (z, r, h). Each pair is a [begin, end) range of gate blocks.
+std::vector<std::pair<int64_t, int64_t>> gate_order(Variant v) {
+  if (v == Variant::kLstm) return {{0, 1}, {3, 4}, {1, 3}};
+  if (v == Variant::kGru) return {{1, 2}, {0, 1}, {2, 3}};
+  return {{0, 1}};
+}
+
+// A weight or bias with its gate blocks (of `hidden` rows each) in ONNX order, with a leading
+// direction axis: folded at conversion time for constant weights, else Slice + Concat.
+ValueName onnx_gates(SymbolicContext& ctx, const ValueName& w, Variant v, int64_t hidden) {
+  const auto order = gate_order(v);
+  if (const at::Tensor* t = ctx.constant_of(w)) {
+    std::vector<at::Tensor> parts;
+    for (auto [b, e] : order) parts.push_back(t->slice(0, b * hidden, e * hidden));
+    return ctx.constant(at::cat(parts, 0).unsqueeze(0).contiguous());
+  }
+  ValueName reordered = w;
+  if (order.size() > 1) {
+    std::vector<ValueName> parts;
+    for (auto [b, e] : order)
+      parts.push_back(onnx_ops::slice(ctx.builder(), w, {0}, {b * hidden}, {e * hidden}));
+    reordered = ctx.emit("Concat", parts, {{"axis", 0}});
+  }
+  return onnx_ops::unsqueeze(ctx.builder(), reordered, {0});
+}
+
+ValueName concat0(SymbolicContext& ctx, const std::vector<ValueName>& parts) {
+  if (parts.size() == 1) return parts[0];
+  bool all_constant = true;
+  for (const auto& p : parts) all_constant = all_constant && ctx.constant_of(p) != nullptr;
+  if (all_constant) {
+    std::vector<at::Tensor> ts;
+    for (const auto& p : parts) ts.push_back(*ctx.constant_of(p));
+    return ctx.constant(at::cat(ts, 0));
+  }
+  return ctx.emit("Concat", parts, {{"axis", 0}});
+}
+
+struct RnnSpec {
+  Variant variant;
+  ValueName input;                // (T, B, F)
+  std::vector<ValueName> h0;      // LSTM: {h0, c0}; others {h0}; empty: zeros
+  std::vector<ValueName> params;  // torch's flat weights
+  bool has_biases = true;
+  int64_t num_layers = 1;
+  bool bidirectional = false;
+  ValueName sequence_lens;  // int32 (B), or empty
+};
+
+// Runs the layers; returns (output (T, B, dirs * H), h_n, [c_n]).
+std::vector<ValueName> run_rnn(SymbolicContext& ctx, const RnnSpec& s) {
+  const int64_t dirs = s.bidirectional ? 2 : 1;
+  const int64_t per_layer = s.has_biases ? 4 : 2;
+  if (static_cast<int64_t>(s.params.size()) != s.num_layers * dirs * per_layer) {
+    ctx.fail_unsupported("recurrent layer weights in an unexpected layout (LSTM projections?)");
+  }
+  auto hh_shape = ctx.static_shape(s.params[1]);
+  if (!hh_shape || hh_shape->size() != 2)
+    ctx.fail_unsupported("a recurrent layer whose hidden size is unknown");
+  const int64_t hidden = (*hh_shape)[1];
+  const int64_t gates = gate_count(s.variant);
+  if ((*hh_shape)[0] != gates * hidden)
+    ctx.fail_unsupported("recurrent layer weights in an unexpected layout");
+
+  auto& g = ctx.builder();
+  ValueName x = s.input;
+  std::vector<ValueName> h_outs, c_outs;
+  for (int64_t layer = 0; layer < s.num_layers; ++layer) {
+    std::vector<ValueName> ws, rs, bs;
+    for (int64_t d = 0; d < dirs; ++d) {
+      const size_t base = static_cast<size_t>((layer * dirs + d) * per_layer);
+      ws.push_back(onnx_gates(ctx, s.params[base], s.variant, hidden));
+      rs.push_back(onnx_gates(ctx, s.params[base + 1], s.variant, hidden));
+      if (s.has_biases) {
+        const ValueName wb = onnx_gates(ctx, s.params[base + 2], s.variant, hidden);
+        const ValueName rb = onnx_gates(ctx, s.params[base + 3], s.variant, hidden);
+        if (ctx.constant_of(wb) != nullptr && ctx.constant_of(rb) != nullptr) {
+          bs.push_back(ctx.constant(at::cat({*ctx.constant_of(wb), *ctx.constant_of(rb)}, 1)));
+        } else {
+          bs.push_back(ctx.emit("Concat", {wb, rb}, {{"axis", 1}}));
+        }
+      }
+    }
+    std::vector<ValueName> inputs = {x, concat0(ctx, ws), concat0(ctx, rs),
+                                     s.has_biases ? concat0(ctx, bs) : ValueName(),
+                                     s.sequence_lens};
+    for (const auto& state : s.h0) {
+      inputs.push_back(s.num_layers == 1
+                           ? state
+                           : onnx_ops::slice(g, state, {0}, {layer * dirs}, {(layer + 1) * dirs}));
+    }
+    // Trailing omitted optional inputs are dropped.
+    while (!inputs.empty() && inputs.back().empty()) inputs.pop_back();
+    Attrs attrs = {{"hidden_size", hidden}};
+    if (s.bidirectional) attrs.push_back({"direction", "bidirectional"});
+    std::vector<ValueName> outs;
+    switch (s.variant) {
+      case Variant::kLstm:
+        outs = ctx.emit_n("LSTM", inputs, attrs, 3);
+        c_outs.push_back(outs[2]);
+        break;
+      case Variant::kGru:
+        attrs.push_back({"linear_before_reset", int64_t{1}});
+        outs = ctx.emit_n("GRU", inputs, attrs, 2);
+        break;
+      default: {
+        const std::string act = s.variant == Variant::kRnnTanh ? "Tanh" : "Relu";
+        attrs.push_back({"activations", std::vector<std::string>(static_cast<size_t>(dirs), act)});
+        outs = ctx.emit_n("RNN", inputs, attrs, 2);
+      }
+    }
+    h_outs.push_back(outs[1]);
+    // Y is (T, dirs, B, H): to (T, B, dirs * H).
+    if (s.bidirectional) {
+      x = ctx.emit("Transpose", {outs[0]}, {{"perm", std::vector<int64_t>{0, 2, 1, 3}}});
+      x = ctx.emit("Reshape", {x, ctx.ints_constant({0, 0, -1})});
+    } else {
+      x = onnx_ops::squeeze(g, outs[0], {1});
+    }
+  }
+  std::vector<ValueName> result = {x, concat0(ctx, h_outs)};
+  if (s.variant == Variant::kLstm) result.push_back(concat0(ctx, c_outs));
+  return result;
+}
+
+ValueName batch_first_swap(SymbolicContext& ctx, const ValueName& x) {
+  return ctx.emit("Transpose", {x}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
+}
+
+void check_eval(SymbolicContext& ctx, const Node& node) {
+  if (ctx.const_bool(node, "train") && ctx.const_float(node, "dropout") != 0.0) {
+    ctx.fail_unsupported(
+        "recurrent layers with dropout in training mode (export after model.eval())");
+  }
+}
+
+// aten::lstm.input / gru.input / rnn_*.input(input, hx, params, has_biases, num_layers, dropout,
+// train, bidirectional, batch_first).
+Outputs full_rnn(SymbolicContext& ctx, const Node& node, Variant v) {
+  check_eval(ctx, node);
+  RnnSpec s;
+  s.variant = v;
+  const bool batch_first = ctx.const_bool(node, "batch_first");
+  s.input = ctx.input(node, "input");
+  if (batch_first) s.input = batch_first_swap(ctx, s.input);
+  s.h0 = v == Variant::kLstm ? ctx.tensor_list(ctx.arg(node, "hx"))
+                             : std::vector<ValueName>{ctx.input(node, "hx")};
+  s.params = ctx.tensor_list(ctx.arg(node, "params"));
+  s.has_biases = ctx.const_bool(node, "has_biases");
+  s.num_layers = ctx.const_int(node, "num_layers");
+  s.bidirectional = ctx.const_bool(node, "bidirectional");
+  auto outs = run_rnn(ctx, s);
+  if (batch_first) outs[0] = batch_first_swap(ctx, outs[0]);
+  return Outputs(outs.begin(), outs.end());
+}
+
+// aten::lstm.data / gru.data / rnn_*.data(data, batch_sizes, hx, params, has_biases, num_layers,
+// dropout, train, bidirectional): on the output of our _pack_padded_sequence, which is the padded
+// (T, B, F) batch and the lengths (int32), ONNX's sequence_lens.
+Outputs packed_rnn(SymbolicContext& ctx, const Node& node, Variant v) {
+  const Node* packer = node.input(0)->node();
+  if (packer->kind() != c10::Symbol::fromQualString("aten::_pack_padded_sequence")) {
+    ctx.fail_unsupported(
+        "a packed sequence that does not come from pack_padded_sequence in the same graph");
+  }
+  check_eval(ctx, node);
+  RnnSpec s;
+  s.variant = v;
+  s.input = ctx.input(node, "data");
+  s.sequence_lens = ctx.input(node, "batch_sizes");
+  s.h0 = v == Variant::kLstm ? ctx.tensor_list(ctx.arg(node, "hx"))
+                             : std::vector<ValueName>{ctx.input(node, "hx")};
+  s.params = ctx.tensor_list(ctx.arg(node, "params"));
+  s.has_biases = ctx.const_bool(node, "has_biases");
+  s.num_layers = ctx.const_int(node, "num_layers");
+  s.bidirectional = ctx.const_bool(node, "bidirectional");
+  auto outs = run_rnn(ctx, s);
+  return Outputs(outs.begin(), outs.end());
+}
+
+// The one-step cells: an RNN node over a sequence of length 1.
+Outputs cell(SymbolicContext& ctx, const Node& node, Variant v) {
+  RnnSpec s;
+  s.variant = v;
+  s.input = onnx_ops::unsqueeze(ctx.builder(), ctx.input(node, "input"), {0});
+  std::vector<ValueName> hx = v == Variant::kLstm ? ctx.tensor_list(ctx.arg(node, "hx"))
+                                                  : std::vector<ValueName>{ctx.input(node, "hx")};
+  for (const auto& h : hx) s.h0.push_back(onnx_ops::unsqueeze(ctx.builder(), h, {0}));
+  s.params = {ctx.input(node, "w_ih"), ctx.input(node, "w_hh")};
+  s.has_biases = !ctx.is_none(node, "b_ih");
+  if (s.has_biases) {
+    s.params.push_back(ctx.input(node, "b_ih"));
+    s.params.push_back(ctx.input(node, "b_hh"));
+  }
+  auto outs = run_rnn(ctx, s);
+  Outputs result;
+  for (size_t i = 1; i < outs.size(); ++i)
+    result.emplace_back(onnx_ops::squeeze(ctx.builder(), outs[i], {0}));
+  return result;
+}
+
+}  // namespace
+
+// aten::lstm.input(input, Tensor[] hx, params, ...) -> (output, h_n, c_n): LSTM per layer.
+Outputs lstm_v9(SymbolicContext& ctx, const Node& node) {
+  return full_rnn(ctx, node, Variant::kLstm);
+}
+// aten::gru.input(input, hx, params, ...) -> (output, h_n): GRU (linear_before_reset=1) per layer.
+Outputs gru_v9(SymbolicContext& ctx, const Node& node) {
+  return full_rnn(ctx, node, Variant::kGru);
+}
+// aten::rnn_tanh.input / rnn_relu.input -> (output, h_n): RNN with Tanh / Relu per layer.
+Outputs rnn_tanh_v9(SymbolicContext& ctx, const Node& node) {
+  return full_rnn(ctx, node, Variant::kRnnTanh);
+}
+Outputs rnn_relu_v9(SymbolicContext& ctx, const Node& node) {
+  return full_rnn(ctx, node, Variant::kRnnRelu);
+}
+// The .data overloads: packed input (see _pack_padded_sequence_v9).
+Outputs lstm_packed_v9(SymbolicContext& ctx, const Node& node) {
+  return packed_rnn(ctx, node, Variant::kLstm);
+}
+Outputs gru_packed_v9(SymbolicContext& ctx, const Node& node) {
+  return packed_rnn(ctx, node, Variant::kGru);
+}
+Outputs rnn_tanh_packed_v9(SymbolicContext& ctx, const Node& node) {
+  return packed_rnn(ctx, node, Variant::kRnnTanh);
+}
+Outputs rnn_relu_packed_v9(SymbolicContext& ctx, const Node& node) {
+  return packed_rnn(ctx, node, Variant::kRnnRelu);
+}
+
+// aten::lstm_cell(input, Tensor[] hx, w_ih, w_hh, b_ih?, b_hh?) -> (h, c): LSTM over one step.
+Outputs lstm_cell_v9(SymbolicContext& ctx, const Node& node) {
+  return cell(ctx, node, Variant::kLstm);
+}
+// aten::gru_cell / rnn_tanh_cell / rnn_relu_cell(input, hx, w_ih, w_hh, b_ih?, b_hh?) -> h.
+Outputs gru_cell_v9(SymbolicContext& ctx, const Node& node) {
+  return cell(ctx, node, Variant::kGru);
+}
+Outputs rnn_tanh_cell_v9(SymbolicContext& ctx, const Node& node) {
+  return cell(ctx, node, Variant::kRnnTanh);
+}
+Outputs rnn_relu_cell_v9(SymbolicContext& ctx, const Node& node) {
+  return cell(ctx, node, Variant::kRnnRelu);
+}
+
+// aten::_pack_padded_sequence(input, lengths, batch_first) -> (data, batch_sizes). ONNX has no
+// packed sequences: the "packed" value stays the padded (T, B, F) batch, and batch_sizes becomes
+// the int32 lengths, which the recurrent node takes as sequence_lens.
+Outputs _pack_padded_sequence_v9(SymbolicContext& ctx, const Node& node) {
+  ValueName x = ctx.input(node, "input");
+  if (ctx.const_bool(node, "batch_first")) x = batch_first_swap(ctx, x);
+  return {x, ctx.cast(ctx.input(node, "lengths"), c10::kInt)};
+}
+
+// aten::_pad_packed_sequence(data, batch_sizes, batch_first, padding_value, total_length)
+// -> (padded, lengths): the recurrent node's output is padded already (with zeros).
+Outputs _pad_packed_sequence_v9(SymbolicContext& ctx, const Node& node) {
+  if (ctx.const_float(node, "padding_value") != 0.0) {
+    ctx.fail_unsupported("pad_packed_sequence with a padding value other than 0");
+  }
+  const Node* producer = node.input(0)->node();
+  const std::string kind = producer->kind().toQualString();
+  if (kind != "aten::lstm" && kind != "aten::gru" && kind != "aten::rnn_tanh" &&
+      kind != "aten::rnn_relu" && kind != "aten::_pack_padded_sequence") {
+    ctx.fail_unsupported(
+        "pad_packed_sequence of a packed sequence not made by pack_padded_sequence and a recurrent "
+        "layer");
+  }
+  ValueName x = ctx.input(node, "data");
+  if (ctx.const_bool(node, "batch_first")) x = batch_first_swap(ctx, x);
+  return {x, ctx.cast(ctx.input(node, "batch_sizes"), c10::kLong)};
+}
+
+}  // namespace pt2onnx::sym
