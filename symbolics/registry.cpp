@@ -11,8 +11,8 @@ void SymbolicTable::insert(const std::string& key, TableEntry entry) {
     throw Error(ErrorKind::kInternal, "symbolic key '" + key + "' has no namespace");
   }
   if (!entries_.emplace(key, std::move(entry)).second) {
-    throw Error(ErrorKind::kInternal, "opset " + std::to_string(opset_) +
-                                          " table registers '" + key + "' twice");
+    throw Error(ErrorKind::kInternal,
+                "opset " + std::to_string(opset_) + " table registers '" + key + "' twice");
   }
 }
 

@@ -17,8 +17,8 @@
 namespace pt2onnx::sym {
 
 struct TableEntry {
-  SymbolicFn fn = nullptr;    // null for an `unsupported` mask
-  std::string reason;         // why, for a mask
+  SymbolicFn fn = nullptr;  // null for an `unsupported` mask
+  std::string reason;       // why, for a mask
 };
 
 class SymbolicTable {

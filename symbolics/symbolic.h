@@ -22,12 +22,12 @@ using onnx_ir::ValueName;
 struct Lowered {
   enum class Kind { kTensor, kList, kSequence, kNone };
   Kind kind = Kind::kNone;
-  ValueName name;              // kTensor, kSequence
+  ValueName name;                // kTensor, kSequence
   std::vector<ValueName> items;  // kList
 
   Lowered() = default;
   Lowered(ValueName tensor) : kind(Kind::kTensor), name(std::move(tensor)) {}  // NOLINT
-  Lowered(const char* tensor) : kind(Kind::kTensor), name(tensor) {}          // NOLINT
+  Lowered(const char* tensor) : kind(Kind::kTensor), name(tensor) {}           // NOLINT
   static Lowered list(std::vector<ValueName> items) {
     Lowered l;
     l.kind = Kind::kList;

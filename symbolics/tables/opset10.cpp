@@ -18,8 +18,24 @@ void register_opset10(SymbolicTable& t) {
   t.add("aten::upsample_bilinear2d", upsample_linear_v10);
   t.add("aten::upsample_trilinear3d", upsample_linear_v10);
   // ---- math, activations, reductions, linear algebra (helper: math)
+  t.add("aten::fmod", fmod_v10);
+  t.add("aten::nan_to_num", nan_to_num_v10);
+  t.add("aten::isinf", isinf_v10);
+  t.add("aten::isfinite", isfinite_v10);
   // ---- tensors, indexing, factories, padding (helper: tensor)
+  t.add("aten::flip", flip_v10);
+  t.add("aten::im2col", im2col_v10);
+  t.add("aten::topk", topk_v10);
+  t.add("aten::sort", sort_v10);
+  t.add("aten::argsort", argsort_v10);
   // ---- nn layers, recurrent, resampling, TorchScript lists (helper: nn)
+  t.add("aten::max_pool1d_with_indices", max_pool_with_indices_v10);
+  t.add("aten::max_pool2d_with_indices", max_pool_with_indices_v10);
+  t.add("aten::max_pool3d_with_indices", max_pool_with_indices_v10);
+  t.add("aten::__interpolate", interpolate_v10);
+  t.add("aten::quantize_per_tensor", quantize_per_tensor_v10);
+  t.add("aten::dequantize", dequantize_v10);
+  t.add("aten::fake_quantize_per_tensor_affine", fake_quantize_per_tensor_affine_v10);
 }
 
 }  // namespace pt2onnx::sym

@@ -6,6 +6,11 @@ namespace pt2onnx::sym {
 
 void register_opset12(SymbolicTable& t) {
   // ---- math, activations, reductions, linear algebra (helper: math)
+  t.add("aten::einsum", einsum_v12);
+  t.add("aten::nll_loss", nll_loss_v12);
+  t.add("aten::nll_loss2d", nll_loss_v12);
+  t.add("aten::nll_loss_nd", nll_loss_v12);
+  t.add("aten::cross_entropy_loss", cross_entropy_loss_v12);
   // ---- tensors, indexing, factories, padding (helper: tensor)
   // ---- nn layers, recurrent, resampling, TorchScript lists (helper: nn)
 }

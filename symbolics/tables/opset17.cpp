@@ -9,6 +9,7 @@ void register_opset17(SymbolicTable& t) {
   // ---- math, activations, reductions, linear algebra (helper: math)
   // ---- tensors, indexing, factories, padding (helper: tensor)
   // ---- nn layers, recurrent, resampling, TorchScript lists (helper: nn)
+  t.add("aten::native_layer_norm", native_layer_norm_v17);
 }
 
 }  // namespace pt2onnx::sym
