@@ -61,8 +61,9 @@ ValueName torch_pool_indices(SymbolicContext& ctx, const ValueName& x, const Val
   return ctx.emit("Sub", {indices, offsets});
 }
 
-// MaxPool-8 has no ceil_mode: the same output comes from extra padding at the end of each
-// spatial axis (padded cells never win a max). Needs static spatial sizes.
+// MaxPool-8 and AveragePool-7 have no ceil_mode: the same output comes from extra padding at the
+// end of each spatial axis (padded cells never win a max; averages leave them out). Needs static
+// spatial sizes.
 std::vector<int64_t> ceil_mode_pads(SymbolicContext& ctx, const ValueName& x,
                                     const std::vector<int64_t>& kernel,
                                     const std::vector<int64_t>& stride,
@@ -70,7 +71,7 @@ std::vector<int64_t> ceil_mode_pads(SymbolicContext& ctx, const ValueName& x,
   auto shape = ctx.static_shape(x);
   if (!shape)
     ctx.fail_unsupported(
-        "max pooling with ceil_mode=True at opset 9 needs static spatial sizes (give --shape)");
+        "pooling with ceil_mode=True at opset 9 needs static spatial sizes (give --shape)");
   const size_t n = kernel.size();
   std::vector<int64_t> begin = padding, end = padding;
   for (size_t i = 0; i < n; ++i) {
@@ -235,13 +236,14 @@ Outputs max_pool_with_indices_v10(SymbolicContext& ctx, const Node& node) {
 
 // aten::avg_poolNd(self, kernel_size, stride, padding, ceil_mode, count_include_pad,
 //                  divisor_override?)
+// AveragePool-7 has no ceil_mode: avg_pool_v9 pads the end for it (static sizes). Padding torch
+// counts in the divisor (count_include_pad) is made explicit with Pad first, so that the extra
+// end padding, which torch leaves out of the divisor, can be excluded (count_include_pad=0).
 Outputs avg_pool_v9(SymbolicContext& ctx, const Node& node) {
   const auto kernel = ctx.const_ints(node, "kernel_size");
   const size_t n = kernel.size();
   auto stride = ctx.const_ints(node, "stride");
   if (stride.empty()) stride = kernel;
-  if (ctx.const_bool(node, "ceil_mode"))
-    ctx.fail_unsupported("average pooling with ceil_mode=True needs opset 10");
   const auto* schema = node.maybeSchema();
   if (schema && schema->argumentIndexWithName("divisor_override") &&
       !ctx.is_none(node, "divisor_override")) {
@@ -249,11 +251,33 @@ Outputs avg_pool_v9(SymbolicContext& ctx, const Node& node) {
   }
   const bool include_pad = !schema || !schema->argumentIndexWithName("count_include_pad") ||
                            ctx.const_bool(node, "count_include_pad");
-  return {ctx.emit("AveragePool", {ctx.input(node, "self")},
+  ValueName x = ctx.input(node, "self");
+  const auto padding = per_dim(ctx.const_ints(node, "padding"), n);
+  if (!ctx.const_bool(node, "ceil_mode")) {
+    return {ctx.emit("AveragePool", {x},
+                     {{"kernel_shape", kernel},
+                      {"strides", per_dim(stride, n)},
+                      {"pads", symmetric_pads(padding)},
+                      {"count_include_pad", include_pad ? 1 : 0}})};
+  }
+  std::vector<int64_t> pads = ceil_mode_pads(ctx, x, kernel, per_dim(stride, n), padding);
+  const bool padded = std::any_of(padding.begin(), padding.end(), [](int64_t p) { return p != 0; });
+  if (include_pad && padded) {
+    std::vector<int64_t> explicit_pads(2, 0);
+    explicit_pads.insert(explicit_pads.end(), padding.begin(), padding.end());
+    explicit_pads.insert(explicit_pads.end(), 2, 0);
+    explicit_pads.insert(explicit_pads.end(), padding.begin(), padding.end());
+    x = onnx_ops::pad(ctx.builder(), x, explicit_pads, "constant", 0.0);
+    for (size_t i = 0; i < n; ++i) {
+      pads[i] -= padding[i];
+      pads[n + i] -= padding[i];
+    }
+  }
+  return {ctx.emit("AveragePool", {x},
                    {{"kernel_shape", kernel},
                     {"strides", per_dim(stride, n)},
-                    {"pads", symmetric_pads(per_dim(ctx.const_ints(node, "padding"), n))},
-                    {"count_include_pad", include_pad ? 1 : 0}})};
+                    {"pads", pads},
+                    {"count_include_pad", 0}})};
 }
 Outputs avg_pool_v10(SymbolicContext& ctx, const Node& node) {
   const auto kernel = ctx.const_ints(node, "kernel_size");
