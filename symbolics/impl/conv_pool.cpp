@@ -85,6 +85,57 @@ std::vector<int64_t> ceil_mode_pads(SymbolicContext& ctx, const ValueName& x,
   return begin;
 }
 
+// The arguments every aten pooling op spells the same way; stride defaults to the kernel and
+// one value stands for every spatial axis.
+struct PoolArgs {
+  std::vector<int64_t> kernel, stride, padding;
+};
+
+PoolArgs read_pool_args(SymbolicContext& ctx, const Node& node) {
+  PoolArgs a;
+  a.kernel = ctx.const_ints(node, "kernel_size");
+  const size_t n = a.kernel.size();
+  a.stride = ctx.const_ints(node, "stride");
+  if (a.stride.empty()) a.stride = a.kernel;
+  a.stride = per_dim(a.stride, n);
+  a.padding = per_dim(ctx.const_ints(node, "padding"), n);
+  return a;
+}
+
+// avg_poolNd's count_include_pad (absent from avg_pool1d's older schema: counted); a
+// divisor_override has no ONNX form.
+bool avg_pool_counts_padding(SymbolicContext& ctx, const Node& node) {
+  const auto* schema = node.maybeSchema();
+  if (schema && schema->argumentIndexWithName("divisor_override") &&
+      !ctx.is_none(node, "divisor_override")) {
+    ctx.fail_unsupported("average pooling with divisor_override");
+  }
+  return !schema || !schema->argumentIndexWithName("count_include_pad") ||
+         ctx.const_bool(node, "count_include_pad");
+}
+
+// Kernel (= stride) of the plain pool that an adaptive pool to `out` is, for static sizes that
+// divide evenly.
+std::vector<int64_t> adaptive_kernel(SymbolicContext& ctx, const ValueName& x,
+                                     const std::vector<int64_t>& out) {
+  auto shape = ctx.static_shape(x);
+  if (!shape) {
+    ctx.fail_unsupported(
+        "adaptive pooling to a size other than 1 needs static spatial sizes (give --shape)");
+  }
+  std::vector<int64_t> kernel;
+  const size_t first = shape->size() - out.size();
+  for (size_t i = 0; i < out.size(); ++i) {
+    const int64_t in = (*shape)[first + i];
+    if (in % out[i] != 0) {
+      ctx.fail_unsupported(
+          "adaptive pooling where the input size is not a multiple of the output size");
+    }
+    kernel.push_back(in / out[i]);
+  }
+  return kernel;
+}
+
 }  // namespace
 
 // aten::_convolution(input, weight, bias?, stride, padding, dilation, transposed,
@@ -167,32 +218,25 @@ Outputs conv_tbc_v9(SymbolicContext& ctx, const Node& node) {
 // MaxPool-8 has neither dilations nor ceil_mode: max_pool_v9 refuses dilation and pads the end
 // for ceil_mode.
 Outputs max_pool_v9(SymbolicContext& ctx, const Node& node) {
-  const auto kernel = ctx.const_ints(node, "kernel_size");
-  const size_t n = kernel.size();
-  auto stride = ctx.const_ints(node, "stride");
-  if (stride.empty()) stride = kernel;
-  const auto dilation = per_dim(ctx.const_ints(node, "dilation"), n);
+  const PoolArgs a = read_pool_args(ctx, node);
+  const auto dilation = per_dim(ctx.const_ints(node, "dilation"), a.kernel.size());
   if (std::any_of(dilation.begin(), dilation.end(), [](int64_t d) { return d != 1; })) {
     ctx.fail_unsupported("max pooling with dilation needs opset 10");
   }
   const ValueName x = ctx.input(node, "self");
-  const auto padding = per_dim(ctx.const_ints(node, "padding"), n);
   const auto pads = ctx.const_bool(node, "ceil_mode")
-                        ? ceil_mode_pads(ctx, x, kernel, per_dim(stride, n), padding)
-                        : symmetric_pads(padding);
+                        ? ceil_mode_pads(ctx, x, a.kernel, a.stride, a.padding)
+                        : symmetric_pads(a.padding);
   return {ctx.emit("MaxPool", {x},
-                   {{"kernel_shape", kernel}, {"strides", per_dim(stride, n)}, {"pads", pads}})};
+                   {{"kernel_shape", a.kernel}, {"strides", a.stride}, {"pads", pads}})};
 }
 Outputs max_pool_v10(SymbolicContext& ctx, const Node& node) {
-  const auto kernel = ctx.const_ints(node, "kernel_size");
-  const size_t n = kernel.size();
-  auto stride = ctx.const_ints(node, "stride");
-  if (stride.empty()) stride = kernel;
+  const PoolArgs a = read_pool_args(ctx, node);
   return {ctx.emit("MaxPool", {ctx.input(node, "self")},
-                   {{"kernel_shape", kernel},
-                    {"strides", per_dim(stride, n)},
-                    {"pads", symmetric_pads(per_dim(ctx.const_ints(node, "padding"), n))},
-                    {"dilations", per_dim(ctx.const_ints(node, "dilation"), n)},
+                   {{"kernel_shape", a.kernel},
+                    {"strides", a.stride},
+                    {"pads", symmetric_pads(a.padding)},
+                    {"dilations", per_dim(ctx.const_ints(node, "dilation"), a.kernel.size())},
                     {"ceil_mode", ctx.const_int(node, "ceil_mode")}})};
 }
 
@@ -240,61 +284,44 @@ Outputs max_pool_with_indices_v10(SymbolicContext& ctx, const Node& node) {
 // counts in the divisor (count_include_pad) is made explicit with Pad first, so that the extra
 // end padding, which torch leaves out of the divisor, can be excluded (count_include_pad=0).
 Outputs avg_pool_v9(SymbolicContext& ctx, const Node& node) {
-  const auto kernel = ctx.const_ints(node, "kernel_size");
-  const size_t n = kernel.size();
-  auto stride = ctx.const_ints(node, "stride");
-  if (stride.empty()) stride = kernel;
-  const auto* schema = node.maybeSchema();
-  if (schema && schema->argumentIndexWithName("divisor_override") &&
-      !ctx.is_none(node, "divisor_override")) {
-    ctx.fail_unsupported("average pooling with divisor_override");
-  }
-  const bool include_pad = !schema || !schema->argumentIndexWithName("count_include_pad") ||
-                           ctx.const_bool(node, "count_include_pad");
+  const PoolArgs a = read_pool_args(ctx, node);
+  const bool include_pad = avg_pool_counts_padding(ctx, node);
   ValueName x = ctx.input(node, "self");
-  const auto padding = per_dim(ctx.const_ints(node, "padding"), n);
   if (!ctx.const_bool(node, "ceil_mode")) {
     return {ctx.emit("AveragePool", {x},
-                     {{"kernel_shape", kernel},
-                      {"strides", per_dim(stride, n)},
-                      {"pads", symmetric_pads(padding)},
+                     {{"kernel_shape", a.kernel},
+                      {"strides", a.stride},
+                      {"pads", symmetric_pads(a.padding)},
                       {"count_include_pad", include_pad ? 1 : 0}})};
   }
-  std::vector<int64_t> pads = ceil_mode_pads(ctx, x, kernel, per_dim(stride, n), padding);
-  const bool padded = std::any_of(padding.begin(), padding.end(), [](int64_t p) { return p != 0; });
+  const size_t n = a.kernel.size();
+  std::vector<int64_t> pads = ceil_mode_pads(ctx, x, a.kernel, a.stride, a.padding);
+  const bool padded =
+      std::any_of(a.padding.begin(), a.padding.end(), [](int64_t p) { return p != 0; });
   if (include_pad && padded) {
     std::vector<int64_t> explicit_pads(2, 0);
-    explicit_pads.insert(explicit_pads.end(), padding.begin(), padding.end());
+    explicit_pads.insert(explicit_pads.end(), a.padding.begin(), a.padding.end());
     explicit_pads.insert(explicit_pads.end(), 2, 0);
-    explicit_pads.insert(explicit_pads.end(), padding.begin(), padding.end());
+    explicit_pads.insert(explicit_pads.end(), a.padding.begin(), a.padding.end());
     x = onnx_ops::pad(ctx.builder(), x, explicit_pads, "constant", 0.0);
     for (size_t i = 0; i < n; ++i) {
-      pads[i] -= padding[i];
-      pads[n + i] -= padding[i];
+      pads[i] -= a.padding[i];
+      pads[n + i] -= a.padding[i];
     }
   }
   return {ctx.emit("AveragePool", {x},
-                   {{"kernel_shape", kernel},
-                    {"strides", per_dim(stride, n)},
+                   {{"kernel_shape", a.kernel},
+                    {"strides", a.stride},
                     {"pads", pads},
                     {"count_include_pad", 0}})};
 }
 Outputs avg_pool_v10(SymbolicContext& ctx, const Node& node) {
-  const auto kernel = ctx.const_ints(node, "kernel_size");
-  const size_t n = kernel.size();
-  auto stride = ctx.const_ints(node, "stride");
-  if (stride.empty()) stride = kernel;
-  const auto* schema = node.maybeSchema();
-  if (schema && schema->argumentIndexWithName("divisor_override") &&
-      !ctx.is_none(node, "divisor_override")) {
-    ctx.fail_unsupported("average pooling with divisor_override");
-  }
-  const bool include_pad = !schema || !schema->argumentIndexWithName("count_include_pad") ||
-                           ctx.const_bool(node, "count_include_pad");
+  const PoolArgs a = read_pool_args(ctx, node);
+  const bool include_pad = avg_pool_counts_padding(ctx, node);
   return {ctx.emit("AveragePool", {ctx.input(node, "self")},
-                   {{"kernel_shape", kernel},
-                    {"strides", per_dim(stride, n)},
-                    {"pads", symmetric_pads(per_dim(ctx.const_ints(node, "padding"), n))},
+                   {{"kernel_shape", a.kernel},
+                    {"strides", a.stride},
+                    {"pads", symmetric_pads(a.padding)},
                     {"count_include_pad", include_pad ? 1 : 0},
                     {"ceil_mode", ctx.const_int(node, "ceil_mode")}})};
 }
@@ -311,37 +338,13 @@ Outputs adaptive_pool(SymbolicContext& ctx, const Node& node, const char* global
   if (std::all_of(out.begin(), out.end(), [](int64_t s) { return s == 1; })) {
     y = ctx.emit(global_op, {x});
   } else {
-    auto shape = ctx.static_shape(x);
-    if (!shape)
-      ctx.fail_unsupported(
-          "adaptive pooling to a size other than 1 needs static spatial sizes (give --shape)");
-    std::vector<int64_t> kernel;
-    const size_t first = shape->size() - out.size();
-    for (size_t i = 0; i < out.size(); ++i) {
-      const int64_t in = (*shape)[first + i];
-      if (in % out[i] != 0)
-        ctx.fail_unsupported(
-            "adaptive pooling where the input size is not a multiple of the output size");
-      kernel.push_back(in / out[i]);
-    }
+    const auto kernel = adaptive_kernel(ctx, x, out);
     y = ctx.emit(op, {x}, {{"kernel_shape", kernel}, {"strides", kernel}});
   }
   if (node.outputs().size() == 2) {
     if (node.output(1)->uses().empty()) return {y, Lowered::none()};
     // The indices: a MaxPool with kernel = input size / output size (static sizes needed).
-    auto shape = ctx.static_shape(x);
-    if (!shape)
-      ctx.fail_unsupported(
-          "the indices output of adaptive max pooling needs static spatial sizes (give --shape)");
-    std::vector<int64_t> kernel;
-    const size_t first = shape->size() - out.size();
-    for (size_t i = 0; i < out.size(); ++i) {
-      const int64_t in = (*shape)[first + i];
-      if (in % out[i] != 0)
-        ctx.fail_unsupported(
-            "adaptive pooling where the input size is not a multiple of the output size");
-      kernel.push_back(in / out[i]);
-    }
+    const auto kernel = adaptive_kernel(ctx, x, out);
     auto yi = ctx.emit_n("MaxPool", {x}, {{"kernel_shape", kernel}, {"strides", kernel}}, 2);
     return {yi[0], torch_pool_indices(ctx, x, yi[1], out.size())};
   }
