@@ -15,6 +15,29 @@ ValueName filled_like_channels(SymbolicContext& ctx, int64_t channels, double va
   return ctx.constant(at::full({channels}, value, at::TensorOptions().dtype(type)));
 }
 
+// layer_norm's decomposition, shared by layer_norm_v9 and native_layer_norm_v9 (same argument
+// names): (x - mean) * rsqrt(var + eps) * w + b, with the mean and the rsqrt (kept dims).
+Outputs layer_norm_decomposed(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "input");
+  const auto normalized = ctx.const_ints(node, "normalized_shape");
+  std::vector<int64_t> axes;
+  for (int64_t i = -static_cast<int64_t>(normalized.size()); i < 0; ++i) axes.push_back(i);
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  auto& g = ctx.builder();
+  ValueName mean = onnx_ops::reduce(g, "ReduceMean", x, axes, true);
+  ValueName centered = ctx.emit("Sub", {x, mean});
+  ValueName var =
+      onnx_ops::reduce(g, "ReduceMean", ctx.emit("Mul", {centered, centered}), axes, true);
+  ValueName rstd = ctx.emit(
+      "Reciprocal",
+      {ctx.emit("Sqrt", {ctx.emit("Add", {var, ctx.scalar_constant(ctx.const_float(node, "eps"),
+                                                                   type)})})});
+  ValueName y = ctx.emit("Mul", {centered, rstd});
+  if (!ctx.is_none(node, "weight")) y = ctx.emit("Mul", {y, ctx.input(node, "weight")});
+  if (!ctx.is_none(node, "bias")) y = ctx.emit("Add", {y, ctx.input(node, "bias")});
+  return {y, mean, rstd};
+}
+
 }  // namespace
 
 // aten::batch_norm(input, weight?, bias?, running_mean?, running_var?, training, momentum, eps,
@@ -48,22 +71,7 @@ Outputs batch_norm_v9(SymbolicContext& ctx, const Node& node) {
 // aten::layer_norm(input, normalized_shape, weight?, bias?, eps, cudnn_enable)
 // Before opset 17: (x - mean) / sqrt(var + eps) * w + b over the trailing axes.
 Outputs layer_norm_v9(SymbolicContext& ctx, const Node& node) {
-  const ValueName x = ctx.input(node, "input");
-  const auto normalized = ctx.const_ints(node, "normalized_shape");
-  std::vector<int64_t> axes;
-  for (int64_t i = -static_cast<int64_t>(normalized.size()); i < 0; ++i) axes.push_back(i);
-  const auto type = ctx.dtype(x).value_or(c10::kFloat);
-  auto& g = ctx.builder();
-  ValueName mean = onnx_ops::reduce(g, "ReduceMean", x, axes, true);
-  ValueName centered = ctx.emit("Sub", {x, mean});
-  ValueName var =
-      onnx_ops::reduce(g, "ReduceMean", ctx.emit("Mul", {centered, centered}), axes, true);
-  ValueName denom = ctx.emit(
-      "Sqrt", {ctx.emit("Add", {var, ctx.scalar_constant(ctx.const_float(node, "eps"), type)})});
-  ValueName y = ctx.emit("Div", {centered, denom});
-  if (!ctx.is_none(node, "weight")) y = ctx.emit("Mul", {y, ctx.input(node, "weight")});
-  if (!ctx.is_none(node, "bias")) y = ctx.emit("Add", {y, ctx.input(node, "bias")});
-  return {y};
+  return {layer_norm_decomposed(ctx, node)[0]};
 }
 
 // Opset 17: LayerNormalization. It requires a scale, so an omitted weight becomes ones.
@@ -85,24 +93,7 @@ Outputs layer_norm_v17(SymbolicContext& ctx, const Node& node) {
 // Before opset 17: the layer_norm decomposition, also giving the mean and 1/sqrt(var + eps)
 // (kept dims, as torch returns them).
 Outputs native_layer_norm_v9(SymbolicContext& ctx, const Node& node) {
-  const ValueName x = ctx.input(node, "input");
-  const auto normalized = ctx.const_ints(node, "normalized_shape");
-  std::vector<int64_t> axes;
-  for (int64_t i = -static_cast<int64_t>(normalized.size()); i < 0; ++i) axes.push_back(i);
-  const auto type = ctx.dtype(x).value_or(c10::kFloat);
-  auto& g = ctx.builder();
-  ValueName mean = onnx_ops::reduce(g, "ReduceMean", x, axes, true);
-  ValueName centered = ctx.emit("Sub", {x, mean});
-  ValueName var =
-      onnx_ops::reduce(g, "ReduceMean", ctx.emit("Mul", {centered, centered}), axes, true);
-  ValueName rstd = ctx.emit(
-      "Reciprocal",
-      {ctx.emit("Sqrt", {ctx.emit("Add", {var, ctx.scalar_constant(ctx.const_float(node, "eps"),
-                                                                   type)})})});
-  ValueName y = ctx.emit("Mul", {centered, rstd});
-  if (!ctx.is_none(node, "weight")) y = ctx.emit("Mul", {y, ctx.input(node, "weight")});
-  if (!ctx.is_none(node, "bias")) y = ctx.emit("Add", {y, ctx.input(node, "bias")});
-  return {y, mean, rstd};
+  return layer_norm_decomposed(ctx, node);
 }
 
 // Opset 17: LayerNormalization with its optional Mean and InvStdDev outputs.
