@@ -197,12 +197,24 @@ bool GraphBuilder::try_fold(const onnx::NodeProto& node, std::vector<ValueName>&
     if (known == nullptr) return false;
     values.push_back(known);
   }
+  // Constant names stand for their contents (equal constants share a name), so a node with the
+  // same op, inputs and attributes folds to the same outputs.
+  std::string key = node.op_type();
+  for (const auto& in : node.input()) key += "|" + in;
+  for (const auto& attr : node.attribute()) key += "|" + attr.SerializeAsString();
+  auto seen = folded_nodes_.find(key);
+  if (seen != folded_nodes_.end() && seen->second.size() == outputs.size()) {
+    for (const auto& out : outputs) produced_by_node_.erase(out);
+    outputs = seen->second;
+    return true;
+  }
   auto folded = evaluate_constant_node(node, values, opset_);
   if (!folded || folded->size() != outputs.size()) return false;
   for (size_t i = 0; i < outputs.size(); ++i) {
     produced_by_node_.erase(outputs[i]);
     outputs[i] = add_constant((*folded)[i], node.op_type() + "_folded");
   }
+  folded_nodes_.emplace(std::move(key), outputs);
   return true;
 }
 
@@ -385,8 +397,16 @@ ValueName GraphBuilder::add_constant(const at::Tensor& value, const std::string&
     auto it = constant_dedup_.find(key);
     if (it != constant_dedup_.end()) return it->second;
   }
-  const ValueName name = fresh_name(name_hint.empty() ? "const" : name_hint);
   const at::Tensor dense = value.contiguous();
+  auto new_name = [&] { return fresh_name(name_hint.empty() ? "const" : name_hint); };
+  ValueName name;
+  if (key.empty()) {
+    auto interned = large_constants_.intern(dense, new_name);
+    if (interned.existing) return interned.name;
+    name = std::move(interned.name);
+  } else {
+    name = new_name();
+  }
   initializers_.push_back({name, dense, false});
   constants_[name] = dense;
   std::vector<int64_t> dims(dense.sizes().begin(), dense.sizes().end());
@@ -397,20 +417,24 @@ ValueName GraphBuilder::add_constant(const at::Tensor& value, const std::string&
 
 ValueName GraphBuilder::add_parameter(const std::string& name, const at::Tensor& value,
                                       bool embed) {
-  const ValueName unique = fresh_name(name);
-  parameters_.insert(unique);
   std::vector<int64_t> dims(value.sizes().begin(), value.sizes().end());
   onnx::TypeProto type = tensor_type(onnx_dtype(value.scalar_type()), dims);
   if (embed) {
+    auto interned = embedded_parameters_.intern(value, [&] { return fresh_name(name); });
+    if (interned.existing) return interned.name;
+    const ValueName& unique = interned.name;
+    parameters_.insert(unique);
     initializers_.push_back({unique, value, true});
     constants_[unique] = value;
     types_[unique] = type;
-  } else {
-    auto* input = main_graph().add_input();
-    input->set_name(unique);
-    *input->mutable_type() = type;
-    types_[unique] = type;
+    return unique;
   }
+  const ValueName unique = fresh_name(name);
+  parameters_.insert(unique);
+  auto* input = main_graph().add_input();
+  input->set_name(unique);
+  *input->mutable_type() = type;
+  types_[unique] = type;
   return unique;
 }
 
@@ -496,6 +520,11 @@ const onnx::TypeProto* GraphBuilder::type_of(const ValueName& name) const {
 
 void GraphBuilder::set_type(const ValueName& name, const onnx::TypeProto& type) {
   types_[name] = type;
+}
+
+const ShapeData* GraphBuilder::shape_data_of(const ValueName& name) const {
+  auto it = shape_data_.find(name);
+  return it == shape_data_.end() ? nullptr : &it->second;
 }
 
 const at::Tensor* GraphBuilder::constant_of(const ValueName& name) const {

@@ -17,6 +17,7 @@
 
 #include "onnx/attr_value.h"
 #include "onnx/shape_data.h"
+#include "onnx/tensor_dedup.h"
 
 namespace pt2onnx::onnx_ir {
 
@@ -44,11 +45,12 @@ class GraphBuilder {
                                     const std::vector<ValueName>& inputs, const Attrs& attrs,
                                     const std::vector<onnx::TypeProto>& output_types);
 
-  // Constants become initializers of the main graph (visible inside every subgraph);
-  // equal small constants are shared.
+  // Constants become initializers of the main graph (visible inside every subgraph); equal
+  // constants (dtype, shape and bytes) share one initializer, named after the first one.
   ValueName add_constant(const at::Tensor& value, const std::string& name_hint = "");
-  // A module parameter: an initializer named `name`, or with export_params off a graph input
-  // whose value is not known (and so never folded).
+  // A module parameter: an initializer named `name` (or the name of an equal parameter added
+  // earlier), or with export_params off a graph input whose value is not known (and so never
+  // folded).
   ValueName add_parameter(const std::string& name, const at::Tensor& value, bool embed);
 
   ValueName add_input(const std::string& name, const onnx::TypeProto& type);
@@ -66,6 +68,8 @@ class GraphBuilder {
   const onnx::TypeProto* type_of(const ValueName& name) const;
   void set_type(const ValueName& name, const onnx::TypeProto& type);
   const at::Tensor* constant_of(const ValueName& name) const;
+  // What is known element by element of a small int64 shape tensor (numbers or dim_params).
+  const ShapeData* shape_data_of(const ValueName& name) const;
   std::optional<int32_t> elem_type(const ValueName& name) const;
   std::optional<int64_t> rank(const ValueName& name) const;
   // One entry per axis: the size where it is a number, nullopt where symbolic or unknown.
@@ -101,6 +105,12 @@ class GraphBuilder {
   std::unordered_map<std::string, at::Tensor> constants_;
   std::unordered_map<std::string, onnx::TensorProto> small_constant_protos_;
   std::unordered_map<std::string, std::string> constant_dedup_;  // content key -> name
+  // Equal initializers of any size; parameters and computed constants are pooled apart.
+  TensorDeduper large_constants_;
+  TensorDeduper embedded_parameters_;
+  // Folded nodes by op, inputs and attributes -> their constant outputs (the same Transpose of
+  // a shared weight in every layer is evaluated once).
+  std::unordered_map<std::string, std::vector<ValueName>> folded_nodes_;
   std::unordered_set<std::string> produced_by_node_;
   // The known (possibly symbolic) element values of shape-like int64 tensors.
   std::unordered_map<std::string, ShapeData> shape_data_;

@@ -100,14 +100,18 @@ struct InlineTensor {
   }
 };
 
-// Every name a graph reads, its subgraphs' outer-scope reads included.
-void collect_reads(const onnx::GraphProto& graph, std::unordered_set<std::string>& reads) {
-  for (const auto& node : graph.node()) {
-    for (const auto& in : node.input()) reads.insert(in);
-    for (const auto& attr : node.attribute()) {
-      if (attr.has_g()) collect_reads(attr.g(), reads);
-    }
+void collect_reads(const onnx::GraphProto& graph, std::unordered_set<std::string>& reads);
+
+// Every name a node reads, its subgraphs' outer-scope reads included.
+void collect_node_reads(const onnx::NodeProto& node, std::unordered_set<std::string>& reads) {
+  for (const auto& in : node.input()) reads.insert(in);
+  for (const auto& attr : node.attribute()) {
+    if (attr.has_g()) collect_reads(attr.g(), reads);
   }
+}
+
+void collect_reads(const onnx::GraphProto& graph, std::unordered_set<std::string>& reads) {
+  for (const auto& node : graph.node()) collect_node_reads(node, reads);
   for (const auto& out : graph.output()) reads.insert(out.name());
 }
 
@@ -123,9 +127,7 @@ std::unordered_set<std::string> prune_dead_nodes(onnx::GraphProto& graph) {
     for (const auto& out : node.output()) used |= live.count(out) != 0;
     if (!used) continue;
     keep[static_cast<size_t>(i)] = true;
-    onnx::GraphProto one;
-    *one.add_node() = node;
-    collect_reads(one, live);
+    collect_node_reads(node, live);
   }
   google::protobuf::RepeatedPtrField<onnx::NodeProto> kept;
   for (int i = 0; i < graph.node_size(); ++i) {
@@ -245,7 +247,11 @@ void check_output_location(const std::string& output_path) {
 }
 
 WriteResult write_model(GraphBuilder& builder, const ExportOptions& options,
-                        const std::function<void(const std::string&)>& notice) {
+                        const std::function<void(const std::string&)>& notice,
+                        const std::function<void(const std::string&)>& progress) {
+  auto step = [&progress](const char* what) {
+    if (progress) progress(what);
+  };
   onnx::ModelProto model;
   model.set_ir_version(ir_version_for_opset(builder.opset()));
   model.set_producer_name("pt2onnx");
@@ -276,7 +282,9 @@ WriteResult write_model(GraphBuilder& builder, const ExportOptions& options,
       if (const auto* type = builder.type_of(init.name)) *input->mutable_type() = *type;
     }
   }
+  step("pruned dead nodes");
   validate(model, builder.initializers(), live);
+  step("checked (ONNX checker and shape inference)");
 
   ExternalDataMode mode = options.external_data;
   bool external = mode != ExternalDataMode::kAuto;
@@ -371,6 +379,7 @@ WriteResult write_model(GraphBuilder& builder, const ExportOptions& options,
     out.flush();
     check_stream(out, temp.path());
   }
+  step("written");
   if (external) {
     // The path-based check reads the small model file and checks every external file is there.
     for (size_t i = 0; i < side_files.size(); ++i) side_files[i]->commit_to(side_targets[i]);

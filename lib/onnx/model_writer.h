@@ -27,8 +27,10 @@ int64_t ir_version_for_opset(int opset);
 void check_output_location(const std::string& output_path);
 
 // Streams the model: tensor bytes go from LibTorch's storage to the file (or to external data
-// files) without a serialized copy in memory. `notice` is told when external data is switched on.
+// files) without a serialized copy in memory. `notice` is told when external data is switched on;
+// `progress` as each step ends (for -v timings).
 WriteResult write_model(GraphBuilder& builder, const ExportOptions& options,
-                        const std::function<void(const std::string&)>& notice = nullptr);
+                        const std::function<void(const std::string&)>& notice = nullptr,
+                        const std::function<void(const std::string&)>& progress = nullptr);
 
 }  // namespace pt2onnx::onnx_ir
