@@ -113,16 +113,25 @@ IoSpecs resolve_io_specs(const loader::LoadedGraph& loaded, const ExportOptions&
 }
 
 std::vector<std::string> output_names_for(const IoSpecs& specs, size_t count,
-                                          const ExportOptions& options) {
+                                          const ExportOptions& options,
+                                          const std::vector<std::string>& defaults) {
   if (specs.output_names.size() > count) {
     throw Error(ErrorKind::kUsage,
                 "--output-names gives " + std::to_string(specs.output_names.size()) +
                     " names, but the model has " + std::to_string(count) + " outputs");
   }
+  const bool use_defaults =
+      specs.output_names.empty() && defaults.size() == count &&
+      std::none_of(defaults.begin(), defaults.end(), [&](const std::string& name) {
+        return std::find(specs.input_names.begin(), specs.input_names.end(), name) !=
+               specs.input_names.end();
+      });
   std::vector<std::string> names;
   for (size_t i = 0; i < count; ++i) {
     if (i < specs.output_names.size()) {
       names.push_back(specs.output_names[i]);
+    } else if (use_defaults) {
+      names.push_back(defaults[i]);
     } else {
       names.push_back(count == 1 ? "output" : "output_" + std::to_string(i));
     }

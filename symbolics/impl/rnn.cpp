@@ -1,6 +1,7 @@
 // Recurrent layers: aten::lstm/gru/rnn_tanh/rnn_relu as ONNX LSTM/GRU/RNN (one node per layer),
-// the single-step cells, and packed sequences (a padded batch plus its lengths, which ONNX takes
-// as sequence_lens). torch and ONNX order the gates differently: the weights are reordered.
+// and packed sequences (a padded batch plus its lengths, which ONNX takes as sequence_lens). The
+// single-step cells are in rnn_cells.cpp. torch and ONNX order the gates differently: the weights
+// are reordered.
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
 
@@ -196,27 +197,6 @@ Outputs packed_rnn(SymbolicContext& ctx, const Node& node, Variant v) {
   return Outputs(outs.begin(), outs.end());
 }
 
-// The one-step cells: an RNN node over a sequence of length 1.
-Outputs cell(SymbolicContext& ctx, const Node& node, Variant v) {
-  RnnSpec s;
-  s.variant = v;
-  s.input = onnx_ops::unsqueeze(ctx.builder(), ctx.input(node, "input"), {0});
-  std::vector<ValueName> hx = v == Variant::kLstm ? ctx.tensor_list(ctx.arg(node, "hx"))
-                                                  : std::vector<ValueName>{ctx.input(node, "hx")};
-  for (const auto& h : hx) s.h0.push_back(onnx_ops::unsqueeze(ctx.builder(), h, {0}));
-  s.params = {ctx.input(node, "w_ih"), ctx.input(node, "w_hh")};
-  s.has_biases = !ctx.is_none(node, "b_ih");
-  if (s.has_biases) {
-    s.params.push_back(ctx.input(node, "b_ih"));
-    s.params.push_back(ctx.input(node, "b_hh"));
-  }
-  auto outs = run_rnn(ctx, s);
-  Outputs result;
-  for (size_t i = 1; i < outs.size(); ++i)
-    result.emplace_back(onnx_ops::squeeze(ctx.builder(), outs[i], {0}));
-  return result;
-}
-
 }  // namespace
 
 // aten::lstm.input(input, Tensor[] hx, params, ...) -> (output, h_n, c_n): LSTM per layer.
@@ -246,21 +226,6 @@ Outputs rnn_tanh_packed_v9(SymbolicContext& ctx, const Node& node) {
 }
 Outputs rnn_relu_packed_v9(SymbolicContext& ctx, const Node& node) {
   return packed_rnn(ctx, node, Variant::kRnnRelu);
-}
-
-// aten::lstm_cell(input, Tensor[] hx, w_ih, w_hh, b_ih?, b_hh?) -> (h, c): LSTM over one step.
-Outputs lstm_cell_v9(SymbolicContext& ctx, const Node& node) {
-  return cell(ctx, node, Variant::kLstm);
-}
-// aten::gru_cell / rnn_tanh_cell / rnn_relu_cell(input, hx, w_ih, w_hh, b_ih?, b_hh?) -> h.
-Outputs gru_cell_v9(SymbolicContext& ctx, const Node& node) {
-  return cell(ctx, node, Variant::kGru);
-}
-Outputs rnn_tanh_cell_v9(SymbolicContext& ctx, const Node& node) {
-  return cell(ctx, node, Variant::kRnnTanh);
-}
-Outputs rnn_relu_cell_v9(SymbolicContext& ctx, const Node& node) {
-  return cell(ctx, node, Variant::kRnnRelu);
 }
 
 // aten::_pack_padded_sequence(input, lengths, batch_first) -> (data, batch_sizes). ONNX has no

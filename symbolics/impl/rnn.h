@@ -13,10 +13,6 @@ Outputs lstm_packed_v9(SymbolicContext& ctx, const Node& node);
 Outputs gru_packed_v9(SymbolicContext& ctx, const Node& node);
 Outputs rnn_tanh_packed_v9(SymbolicContext& ctx, const Node& node);
 Outputs rnn_relu_packed_v9(SymbolicContext& ctx, const Node& node);
-Outputs lstm_cell_v9(SymbolicContext& ctx, const Node& node);
-Outputs gru_cell_v9(SymbolicContext& ctx, const Node& node);
-Outputs rnn_tanh_cell_v9(SymbolicContext& ctx, const Node& node);
-Outputs rnn_relu_cell_v9(SymbolicContext& ctx, const Node& node);
 Outputs _pack_padded_sequence_v9(SymbolicContext& ctx, const Node& node);
 Outputs _pad_packed_sequence_v9(SymbolicContext& ctx, const Node& node);
 
