@@ -10,6 +10,7 @@
 #include "convert/input_specs.h"
 #include "loader/torchscript_loader.h"
 #include "onnx/model_writer.h"
+#include "passes/passes.h"
 #include "passes/pipeline.h"
 #include "pt2onnx/error.h"
 #include "symbolics/registry.h"
@@ -57,8 +58,12 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
   }
   onnx_ir::check_output_location(options.output_path);  // fail before the slow part
   log_to(log, LogLevel::kDebug, elapsed() + "loading " + options.model_path);
-  loader::LoadedGraph loaded = loader::load_torchscript(options.model_path, options.method);
-  log_to(log, LogLevel::kDebug, elapsed() + "loaded and frozen; preparing the graph");
+  loader::LoadedGraph loaded = loader::load_torchscript(
+      options.model_path, options.method,
+      [&](const std::string& step) { log_to(log, LogLevel::kDebug, elapsed() + step); });
+  log_to(log, LogLevel::kDebug, elapsed() + "preparing the graph");
+  passes::bind_default_inputs(loaded, options);
+  passes::flatten_tuple_inputs(loaded);
   convert::IoSpecs specs = convert::resolve_io_specs(loaded, options);
   std::vector<std::optional<int64_t>> ranks;
   for (const auto& input : specs.inputs) {
@@ -83,7 +88,8 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
   log_to(log, LogLevel::kDebug, elapsed() + "writing " + options.output_path);
   onnx_ir::WriteResult written = onnx_ir::write_model(
       *converted.builder, options,
-      [&log](const std::string& message) { log_to(log, LogLevel::kWarn, message); });
+      [&log](const std::string& message) { log_to(log, LogLevel::kWarn, message); },
+      [&](const std::string& step) { log_to(log, LogLevel::kDebug, elapsed() + step); });
   log_to(log, LogLevel::kDebug, elapsed() + "done");
   summary.file_bytes = written.file_bytes;
   summary.node_count = written.node_count;

@@ -3,11 +3,15 @@
 // schema name through the context and returns the ONNX form of each TorchScript output.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "onnx/graph_builder.h"
 
+namespace c10 {
+struct IValue;
+}
 namespace torch::jit {
 struct Node;
 }
@@ -18,12 +22,14 @@ using onnx_ir::Attrs;
 using onnx_ir::ValueName;
 
 // The ONNX form of one TorchScript value: a tensor, a list of tensors known element by element
-// (an int[] of sizes, the result of split), an ONNX sequence, or None.
+// (an int[] of sizes, the result of split), an ONNX sequence, None, or an object known at
+// conversion time that has no tensor form (a string, a device: what shape checks compute).
 struct Lowered {
-  enum class Kind { kTensor, kList, kSequence, kNone };
+  enum class Kind { kTensor, kList, kSequence, kNone, kObject };
   Kind kind = Kind::kNone;
-  ValueName name;                // kTensor, kSequence
-  std::vector<ValueName> items;  // kList
+  ValueName name;                             // kTensor, kSequence
+  std::vector<ValueName> items;               // kList
+  std::shared_ptr<const c10::IValue> object;  // kObject
 
   Lowered() = default;
   Lowered(ValueName tensor) : kind(Kind::kTensor), name(std::move(tensor)) {}  // NOLINT
@@ -41,6 +47,12 @@ struct Lowered {
     return l;
   }
   static Lowered none() { return Lowered(); }
+  static Lowered known_object(std::shared_ptr<const c10::IValue> value) {
+    Lowered l;
+    l.kind = Kind::kObject;
+    l.object = std::move(value);
+    return l;
+  }
 };
 
 using Outputs = std::vector<Lowered>;

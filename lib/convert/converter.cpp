@@ -16,45 +16,6 @@ namespace {
 
 using sym::Lowered;
 
-bool converted_lazily(const torch::jit::Node* node) {
-  return node->kind() == c10::prim::Constant || node->kind() == c10::prim::ListConstruct;
-}
-
-bool has_symbolic(const sym::EffectiveTable& table, const torch::jit::Node* node) {
-  std::string kind = node->kind().toQualString();
-  const std::string overload = node->maybeSchema() ? node->maybeSchema()->overload_name() : "";
-  if (table.find(kind, overload) != nullptr) return true;
-  const bool inplace = kind.size() > 2 && kind.back() == '_' && kind[kind.size() - 2] != '_';
-  return inplace && table.find(kind.substr(0, kind.size() - 1), overload) != nullptr;
-}
-
-// Every op without a lowering at the target opset, nested blocks included, before converting
-// anything: one run tells the user everything that is missing.
-// A block that raises an exception only builds its message (aten::format, prim::Uninitialized):
-// the If that leads there is resolved at conversion time or refused by prim::RaiseException's own
-// symbolic, so its contents are not asked for.
-bool raises_exception(const torch::jit::Block* block) {
-  for (const torch::jit::Node* node : block->nodes()) {
-    if (node->kind() == c10::prim::RaiseException) return true;
-  }
-  return false;
-}
-
-void collect_unsupported(const torch::jit::Block* block, const sym::EffectiveTable& table,
-                         std::map<std::string, std::vector<std::string>>& missing) {
-  if (raises_exception(block)) return;
-  for (const torch::jit::Node* node : block->nodes()) {
-    for (const torch::jit::Block* sub : node->blocks()) collect_unsupported(sub, table, missing);
-    if (converted_lazily(node) || has_symbolic(table, node)) continue;
-    auto& sources = missing[node->kind().toQualString()];
-    const std::string source = sym::describe_source(*node);
-    if (sources.size() < 3 && !source.empty() &&
-        std::find(sources.begin(), sources.end(), source) == sources.end()) {
-      sources.push_back(source);
-    }
-  }
-}
-
 std::string unsupported_report(const std::map<std::string, std::vector<std::string>>& missing,
                                int opset) {
   const auto& registry = sym::OpsetRegistry::builtin();
@@ -77,10 +38,23 @@ std::string unsupported_report(const std::map<std::string, std::vector<std::stri
   return out.str();
 }
 
+// Ops without a lowering come first, grouped by op with up to three source lines each; then
+// the other problems, each with its source line.
 std::string problems_report(const std::vector<sym::NodeProblem>& problems, int opset) {
-  std::ostringstream out;
-  out << "conversion failed at opset " << opset << ":";
+  std::map<std::string, std::vector<std::string>> missing;
   for (const auto& p : problems) {
+    if (!p.missing_symbolic) continue;
+    auto& sources = missing[p.node_kind];
+    if (sources.size() < 3 && !p.source.empty() &&
+        std::find(sources.begin(), sources.end(), p.source) == sources.end())
+      sources.push_back(p.source);
+  }
+  std::ostringstream out;
+  if (!missing.empty()) out << unsupported_report(missing, opset);
+  if (missing.size() == problems.size()) return out.str();
+  out << (missing.empty() ? "" : "\n") << "conversion failed at opset " << opset << ":";
+  for (const auto& p : problems) {
+    if (p.missing_symbolic) continue;
     out << "\n  " << p.node_kind << ": " << p.message;
     if (!p.source.empty()) out << "\n      at " << p.source;
   }
@@ -123,6 +97,29 @@ onnx::TypeProto input_type(const torch::jit::Value* value, const InputSpec& spec
   return type;
 }
 
+// ---- (helper: cells-dicts) output names from a returned dict
+// A model that returns one dict (torchvision's segmentation models: {"out": ..., "aux": ...})
+// has its values as outputs, in insertion order; the default names are its keys when they are
+// strings that are free to use as graph names. A dict is lowered as a kList of its values with
+// the tuple of its keys in `object` (symbolics/impl/dicts.cpp).
+std::vector<std::string> dict_key_names(const std::vector<Lowered>& results,
+                                        onnx_ir::GraphBuilder& builder) {
+  if (results.size() != 1) return {};
+  const Lowered& r = results.front();
+  if (r.kind != Lowered::Kind::kList || r.object == nullptr || !r.object->isTuple()) return {};
+  std::vector<std::string> names;
+  for (const c10::IValue& key : r.object->toTupleRef().elements()) {
+    if (!key.isString() || key.toStringRef().empty()) return {};
+    names.push_back(key.toStringRef());
+  }
+  // A name an internal value already has would clash (fresh_name reserves the free ones).
+  for (const auto& name : names) {
+    if (builder.fresh_name(name) != name) return {};
+  }
+  return names;
+}
+// ---- (end helper: cells-dicts)
+
 }  // namespace
 
 ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& specs,
@@ -130,11 +127,6 @@ ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& s
   const torch::jit::Graph& graph = *loaded.graph;
   const auto& registry = sym::OpsetRegistry::builtin();
   const sym::EffectiveTable table = registry.resolve(options.opset);
-
-  std::map<std::string, std::vector<std::string>> missing;
-  collect_unsupported(graph.block(), table, missing);
-  if (!missing.empty())
-    throw Error(ErrorKind::kUnsupported, unsupported_report(missing, options.opset));
 
   ConvertedGraph out;
   out.builder = std::make_unique<onnx_ir::GraphBuilder>(options.opset, options.constant_folding);
@@ -167,7 +159,8 @@ ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& s
                   "ONNX graphs cannot output");
     }
   }
-  const std::vector<std::string> output_names = output_names_for(specs, flat.size(), options);
+  const std::vector<std::string> output_names =
+      output_names_for(specs, flat.size(), options, dict_key_names(results, builder));
   for (size_t i = 0; i < flat.size(); ++i) {
     out.output_names.push_back(builder.add_output(flat[i], output_names[i]));
   }

@@ -192,6 +192,8 @@ std::optional<c10::IValue> SymbolicContext::known_value(const Value* value) {
     return std::nullopt;
   }
   const Lowered* bound = find_binding(value);
+  if (bound != nullptr && bound->kind == Lowered::Kind::kObject) return *bound->object;
+  if (bound != nullptr && bound->kind == Lowered::Kind::kNone) return c10::IValue();
   if (bound == nullptr || bound->kind != Lowered::Kind::kTensor) return std::nullopt;
   const at::Tensor* t = builder_.constant_of(bound->name);
   if (t == nullptr) return std::nullopt;
@@ -236,7 +238,7 @@ Lowered SymbolicContext::lowered(const Value* value) {
 
 Lowered SymbolicContext::lower_constant(const Value* value, const c10::IValue& iv) {
   if (iv.isNone()) return Lowered::none();
-  if (iv.isTensor()) {
+  if (iv.isTensor() && value != nullptr) {
     const at::Tensor& t = iv.toTensor();
     const std::string param = without_self_prefix(value->debugName());
     if (!param.empty()) return builder_.add_parameter(param, t, options_.export_params);
@@ -264,7 +266,12 @@ Lowered SymbolicContext::lower_constant(const Value* value, const c10::IValue& i
     return Lowered::list(items);
   }
   // Strings, devices and the like: only readable as constants (const_string ...).
-  return Lowered::none();
+  return Lowered::known_object(std::make_shared<const c10::IValue>(iv));
+}
+
+Lowered SymbolicContext::known(const c10::IValue& value) {
+  if (value.isTensor()) return constant(value.toTensor());
+  return lower_constant(nullptr, value);
 }
 
 Lowered SymbolicContext::materialize(const Value* value) {
@@ -310,6 +317,7 @@ ValueName SymbolicContext::tensor(const Value* value) {
           "a list built at run time (an ONNX sequence) is used where a tensor is "
           "expected");
     case Lowered::Kind::kNone:
+    case Lowered::Kind::kObject:
       break;
   }
   fail_invalid("value %" + value->debugName() +
@@ -450,29 +458,97 @@ std::vector<Lowered> SymbolicContext::convert_block(const torch::jit::Block& blo
   return outputs;
 }
 
+SymbolicFn SymbolicContext::find_symbolic(const Node& node) const {
+  const std::string kind = node.kind().toQualString();
+  const std::string overload = node.maybeSchema() ? node.maybeSchema()->overload_name() : "";
+  SymbolicFn fn = table_.find(kind, overload);
+  if (fn == nullptr && is_inplace_kind(kind))
+    fn = table_.find(kind.substr(0, kind.size() - 1), overload);
+  return fn;
+}
+
+// Ops in `block` (nested blocks included, blocks that only raise left out) that have no lowering
+// and produce a tensor (others may still be evaluated at conversion time).
+void SymbolicContext::for_each_missing(const torch::jit::Block& block,
+                                       const std::function<void(const Node&)>& report) const {
+  for (const Node* node : block.nodes()) {
+    if (node->kind() == c10::prim::RaiseException) return;
+  }
+  for (const Node* node : block.nodes()) {
+    for (const torch::jit::Block* sub : node->blocks()) for_each_missing(*sub, report);
+    if (is_lazy_kind(*node) || find_symbolic(*node) != nullptr) continue;
+    const bool makes_tensor =
+        std::any_of(node->outputs().begin(), node->outputs().end(),
+                    [](const Value* v) { return v->type()->kind() == c10::TypeKind::TensorType; });
+    if (makes_tensor) report(*node);
+  }
+}
+
+// An op whose inputs are all known and whose outputs are not tensors (string
+// formatting, `in` on a list, str(device) ...: the shape and device checks of library code) is
+// run by LibTorch itself at conversion time, as constant propagation would with what only the
+// converter knows (ranks, static sizes, the device). Ops with side effects are left alone.
+bool SymbolicContext::try_evaluate(const Node& node) {
+  if (node.inputs().empty() || !node.blocks().empty() || node.hasSideEffects()) return false;
+  if (const auto* schema = node.maybeSchema(); schema != nullptr && schema->is_mutable())
+    return false;
+  for (const Value* out : node.outputs()) {
+    const auto kind = out->type()->kind();
+    if (kind == c10::TypeKind::TensorType || kind == c10::TypeKind::OptionalType ||
+        out->type()->isSubtypeOf(*c10::ListType::ofTensors()))
+      return false;
+  }
+  torch::jit::Stack stack;
+  for (const Value* in : node.inputs()) {
+    auto iv = known_value(in);
+    if (!iv) return false;
+    stack.push_back(std::move(*iv));
+  }
+  // Vararg ops (aten::format) take their input count on top of the stack, as the interpreter
+  // pushes it.
+  if (const auto* schema = node.maybeSchema(); schema != nullptr && schema->is_vararg())
+    stack.emplace_back(static_cast<int64_t>(node.inputs().size()));
+  try {
+    node.getOperation()(stack);  // throws where LibTorch has no operator for the node
+  } catch (const std::exception&) {
+    return false;  // reported as an op without a lowering
+  }
+  if (stack.size() != node.outputs().size()) return false;
+  for (size_t i = 0; i < stack.size(); ++i) bind(node.output(i), known(stack[i]));
+  return true;
+}
+
 void SymbolicContext::convert_node(const Node& node) {
   if (is_lazy_kind(node)) return;
-  // A node fed by a failed one is skipped: its own error would only repeat the first.
+  const std::string kind = node.kind().toQualString();
+  const SymbolicFn fn = find_symbolic(node);
+  auto record = [&](ErrorKind error_kind, const std::string& message) {
+    problems_.push_back({error_kind, kind, message, describe_source(node)});
+    for (const Value* out : node.outputs()) tainted_.insert(out);
+  };
+  auto record_missing = [&](const Node& missing) {
+    problems_.push_back({ErrorKind::kUnsupported, missing.kind().toQualString(), "no symbolic",
+                         describe_source(missing), true});
+    for (const Value* out : missing.outputs()) tainted_.insert(out);
+  };
+  // A node fed by a failed one is skipped: its own error would only repeat the first. Ops
+  // without a lowering are still reported, nested ones too: one run lists all that is missing.
   std::function<bool(const Value*)> tainted = [&](const Value* v) {
     if (tainted_.count(v) != 0) return true;
     if (v->node()->kind() != c10::prim::ListConstruct) return false;
     return std::any_of(v->node()->inputs().begin(), v->node()->inputs().end(), tainted);
   };
   if (std::any_of(node.inputs().begin(), node.inputs().end(), tainted)) {
+    if (fn == nullptr) record_missing(node);
+    for (const torch::jit::Block* block : node.blocks()) {
+      for_each_missing(*block, [&](const Node& missing) { record_missing(missing); });
+    }
     for (const Value* out : node.outputs()) tainted_.insert(out);
     return;
   }
-  std::string kind = node.kind().toQualString();
-  const std::string overload = node.maybeSchema() ? node.maybeSchema()->overload_name() : "";
-  SymbolicFn fn = table_.find(kind, overload);
-  if (fn == nullptr && is_inplace_kind(kind))
-    fn = table_.find(kind.substr(0, kind.size() - 1), overload);
-  auto record = [&](ErrorKind error_kind, const std::string& message) {
-    problems_.push_back({error_kind, kind, message, describe_source(node)});
-    for (const Value* out : node.outputs()) tainted_.insert(out);
-  };
+  if (try_evaluate(node)) return;
   if (fn == nullptr) {
-    record(ErrorKind::kUnsupported, "no symbolic");
+    record_missing(node);
     return;
   }
   Outputs outputs;

@@ -9,6 +9,7 @@
 #include <c10/core/ScalarType.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -36,6 +37,8 @@ struct NodeProblem {
   std::string node_kind;
   std::string message;
   std::string source;  // "file:line:col: `code`", empty when unknown
+  bool missing_symbolic =
+      false;  // no lowering at this opset (reported with the opsets that have one)
 };
 
 class SymbolicContext {
@@ -69,6 +72,9 @@ class SymbolicContext {
   // The value of an argument where it is known at conversion time (a constant, or computed
   // from constants and static sizes), else nullopt.
   std::optional<c10::IValue> known_value(const torch::jit::Value* value);
+  // The lowered form of a value known at conversion time: numbers and lists of numbers become
+  // constants, None stays None, anything else (a string, a device) a known object.
+  Lowered known(const c10::IValue& value);
 
   // ---- values
   Lowered lowered(const torch::jit::Value* value);
@@ -105,11 +111,18 @@ class SymbolicContext {
   // returns the block's outputs.
   std::vector<Lowered> convert_block(const torch::jit::Block& block,
                                      const std::vector<Lowered>& params);
+  // Converts `node` once more with the current bindings of its inputs (a view chain re-applied
+  // after a write through it), rebinding its outputs.
+  void convert_again(const Node& node) { convert_node(node); }
   // Problems recorded while converting (unsupported ops are reported all together).
   const std::vector<NodeProblem>& problems() const { return problems_; }
 
  private:
   void convert_node(const Node& node);
+  bool try_evaluate(const Node& node);
+  SymbolicFn find_symbolic(const Node& node) const;
+  void for_each_missing(const torch::jit::Block& block,
+                        const std::function<void(const Node&)>& report) const;
   Lowered materialize(const torch::jit::Value* value);
   Lowered lower_constant(const torch::jit::Value* value, const c10::IValue& iv);
   const Lowered* find_binding(const torch::jit::Value* value) const;

@@ -76,7 +76,11 @@ void check_is_torchscript_archive(const std::string& path) {
 
 }  // namespace
 
-LoadedGraph load_torchscript(const std::string& path, const std::string& method) {
+LoadedGraph load_torchscript(const std::string& path, const std::string& method,
+                             const std::function<void(const std::string&)>& progress) {
+  auto step = [&progress](const char* what) {
+    if (progress) progress(what);
+  };
   check_is_torchscript_archive(path);
   torch::jit::Module module;
   try {
@@ -85,6 +89,7 @@ LoadedGraph load_torchscript(const std::string& path, const std::string& method)
     throw Error(ErrorKind::kBadInput,
                 "LibTorch cannot load '" + path + "': " + first_line(e.what()));
   }
+  step("loaded the module");
   module.eval();
   if (!module.find_method(method)) {
     std::string available;
@@ -105,12 +110,16 @@ LoadedGraph load_torchscript(const std::string& path, const std::string& method)
                 "LibTorch cannot freeze the model (pt2onnx needs its attributes to be constant): " +
                     first_line(e.what()));
   }
+  step("frozen");
   torch::jit::Method frozen_method = frozen.get_method(method);
   LoadedGraph out;
   out.graph = frozen_method.graph()->copy();
   const auto& schema = frozen_method.function().getSchema();
   for (size_t i = 1; i < schema.arguments().size(); ++i) {
     out.input_names.push_back(schema.arguments()[i].name());
+    const auto& default_value = schema.arguments()[i].default_value();
+    out.input_defaults.push_back(default_value ? std::make_shared<const c10::IValue>(*default_value)
+                                               : nullptr);
   }
   if (!out.graph->inputs().empty() && out.graph->inputs()[0]->uses().empty()) {
     out.graph->eraseInput(0);

@@ -3,10 +3,14 @@
 // `self.training` are folded.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+namespace c10 {
+struct IValue;
+}
 namespace torch::jit {
 struct Graph;
 }
@@ -16,10 +20,13 @@ namespace pt2onnx::loader {
 struct LoadedGraph {
   std::shared_ptr<torch::jit::Graph> graph;  // `self` already removed
   std::vector<std::string> input_names;      // the method's argument names, without self
+  // Each argument's default value (`mask: Optional[Tensor] = None`), null where it has none.
+  std::vector<std::shared_ptr<const c10::IValue>> input_defaults;
 };
 
 // Throws pt2onnx::Error(kBadInput) with a message that says what the file is, when it is not
-// a TorchScript archive.
-LoadedGraph load_torchscript(const std::string& path, const std::string& method);
+// a TorchScript archive. `progress`, when given, is told as each step ends (for -v timings).
+LoadedGraph load_torchscript(const std::string& path, const std::string& method,
+                             const std::function<void(const std::string&)>& progress = nullptr);
 
 }  // namespace pt2onnx::loader

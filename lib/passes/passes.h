@@ -9,12 +9,29 @@
 namespace torch::jit {
 struct Graph;
 }
+namespace pt2onnx {
+struct ExportOptions;
+namespace loader {
+struct LoadedGraph;
+}
+}  // namespace pt2onnx
 
 namespace pt2onnx::passes {
+
+// Binds method arguments that have a default value (and that the user does not describe with
+// --shape/--dtype/--dynamic) to that value, and drops them from the graph's inputs.
+void bind_default_inputs(loader::LoadedGraph& loaded, const ExportOptions& options);
+
+// Tuple-typed inputs become one input per element, named "arg.0", "arg.1", ...
+void flatten_tuple_inputs(loader::LoadedGraph& loaded);
 
 // Removes nodes that are the identity at inference (dropout in eval mode, detach, contiguous,
 // clone without a memory format, the autograd-only prim::profile-style markers).
 void drop_no_op_nodes(std::shared_ptr<torch::jit::Graph>& graph);
+
+// Replaces the messages of prim::RaiseException by constants, so that the formatting feeding
+// them (often from run-time values) is dead code.
+void drop_exception_messages(std::shared_ptr<torch::jit::Graph>& graph);
 
 // Merges inference batch_norm into the preceding convolution (weights must be constants).
 void fold_conv_batchnorm(std::shared_ptr<torch::jit::Graph>& graph);

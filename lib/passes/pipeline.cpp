@@ -1,6 +1,7 @@
 #include "passes/pipeline.h"
 
 #include <torch/csrc/jit/ir/ir.h>
+#include <torch/csrc/jit/passes/common_subexpression_elimination.h>
 #include <torch/csrc/jit/passes/constant_propagation.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/csrc/jit/passes/inliner.h>
@@ -18,12 +19,14 @@ void prepare_graph(std::shared_ptr<torch::jit::Graph>& graph,
   torch::jit::Inline(*graph);                  // calls to submodules and functions
   torch::jit::LowerAllTuples(graph);           // tuple inputs/outputs/loop-carried values
   specialize_input_ranks(graph, input_ranks);  // x.dim() of inputs with a --shape
+  drop_exception_messages(graph);              // f"got {x.shape}" only feeds a raise
   torch::jit::ConstantPropagation(graph);      // also folds branches on constants (training)
   torch::jit::UnrollConstantLoops(graph);      // as freezing does; lists built in them ...
   torch::jit::RemoveListMutation(graph);       // ... become plain lists (append -> ListConstruct)
   torch::jit::RemoveTensorMutation(graph);     // x.add_(y) -> x = x.add(y) where alias-safe
   torch::jit::ConstantPropagation(graph);
   drop_no_op_nodes(graph);
+  torch::jit::EliminateCommonSubexpression(graph);  // key.shape == value.shape of one tensor
   if (fold_weights)
     fold_conv_batchnorm(
         graph);  // as torch.onnx does in eval mode  // dropout/detach/contiguous in eval mode

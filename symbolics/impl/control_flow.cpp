@@ -1,5 +1,6 @@
 // prim::If, prim::Loop and the TorchScript plumbing around them: lists, tuples, scalars taken
 // from tensors, sizes, None checks. See docs/torchscript.md for how each construct maps to ONNX.
+#include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
 
 #include <algorithm>
@@ -125,10 +126,15 @@ std::vector<Lowered> convert_block_tracking(SymbolicContext& ctx, const torch::j
 
 // Converts one block into a subgraph whose outputs are the block's outputs, then the final
 // values of `lists` (ONNX sequences).
-std::shared_ptr<onnx::GraphProto> block_subgraph(
-    SymbolicContext& ctx, const torch::jit::Block& block, const std::string& name,
-    std::vector<onnx::TypeProto>& output_types,
-    const std::vector<const torch::jit::Value*>& lists) {
+// Outputs that are None on this branch (TorchScript's placeholder for a variable a `break` or
+// `continue` leaves unset, never read on that path) are left out and their positions noted in
+// `unset`: fill_unset_outputs gives them a value once the other branch tells the type.
+std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
+                                                 const torch::jit::Block& block,
+                                                 const std::string& name,
+                                                 std::vector<onnx::TypeProto>& output_types,
+                                                 const std::vector<const torch::jit::Value*>& lists,
+                                                 std::vector<size_t>& unset) {
   auto& g = ctx.builder();
   g.begin_subgraph(name);
   std::vector<Lowered> list_values;
@@ -144,17 +150,58 @@ std::shared_ptr<onnx::GraphProto> block_subgraph(
   for (size_t i = 0; i < outs.size(); ++i) {
     const auto& out = outs[i];
     const bool is_list = i + lists.size() >= outs.size();
+    const auto* jit_out = i < block.outputs().size() ? block.outputs()[i] : nullptr;
+    if (!is_list && out.kind == Lowered::Kind::kNone && jit_out != nullptr &&
+        jit_out->node()->kind() == c10::prim::Uninitialized) {
+      unset.push_back(i);
+      output_types.emplace_back();
+      continue;
+    }
     if (out.kind != (is_list ? Lowered::Kind::kSequence : Lowered::Kind::kTensor)) {
       g.end_subgraph();
+      const std::string what = jit_out != nullptr ? jit_out->type()->annotation_str() : "list";
       ctx.fail_unsupported(
-          "an if-branch that returns a list or None cannot be an ONNX If "
-          "output");
+          "this if's condition is known only at run time and its branches give a " + what +
+          " value; ONNX If outputs can only be tensors (and sequences of "
+          "tensors from opset 13): compute the value from tensors, or make the "
+          "condition static");
     }
     const ValueName result = g.add_output(out.name, out.name);
     const auto* type = g.type_of(result);
     output_types.push_back(type != nullptr ? *type : onnx::TypeProto());
   }
   return g.end_subgraph();
+}
+
+// Gives the outputs `unset` of `graph` a zero of the type the other branch gives them.
+void fill_unset_outputs(SymbolicContext& ctx, onnx::GraphProto& graph,
+                        std::vector<onnx::TypeProto>& types, const std::vector<size_t>& unset,
+                        const std::vector<onnx::TypeProto>& other_types) {
+  for (size_t i : unset) {
+    if (i >= other_types.size() || !other_types[i].has_tensor_type() ||
+        other_types[i].tensor_type().elem_type() == 0) {
+      ctx.fail_unsupported("an if whose branches both leave a value unset");
+    }
+    const int32_t elem = other_types[i].tensor_type().elem_type();
+    const ValueName name = ctx.builder().fresh_name("unset");
+    onnx::NodeProto* zero = graph.add_node();
+    zero->set_op_type("Constant");
+    zero->add_output(name);
+    onnx::AttributeProto* value = zero->add_attribute();
+    value->set_name("value");
+    value->set_type(onnx::AttributeProto::TENSOR);
+    const auto dtype = onnx_ir::torch_dtype(elem);
+    if (!dtype) ctx.fail_unsupported("an unset if output of an element type LibTorch lacks");
+    *value->mutable_t() =
+        onnx_ir::to_tensor_proto(at::zeros({}, at::TensorOptions().dtype(*dtype)), "");
+    onnx::ValueInfoProto* out = graph.add_output();
+    out->set_name(name);
+    *out->mutable_type() = onnx_ir::tensor_type(elem, {});
+    for (int k = graph.output_size() - 1; k > static_cast<int>(i); --k) {
+      graph.mutable_output()->SwapElements(k, k - 1);
+    }
+    types[i] = out->type();
+  }
 }
 
 }  // namespace
@@ -207,11 +254,20 @@ Outputs if_node(SymbolicContext& ctx, const Node& node, bool sequences) {
   }
   const ValueName condition = as_bool_condition(ctx, cond);
   std::vector<onnx::TypeProto> then_types, else_types;
-  auto then_graph = block_subgraph(ctx, *node.blocks()[0], "then_branch", then_types, lists);
-  auto else_graph = block_subgraph(ctx, *node.blocks()[1], "else_branch", else_types, lists);
+  std::vector<size_t> then_unset, else_unset;
+  auto then_graph =
+      block_subgraph(ctx, *node.blocks()[0], "then_branch", then_types, lists, then_unset);
+  auto else_graph =
+      block_subgraph(ctx, *node.blocks()[1], "else_branch", else_types, lists, else_unset);
+  fill_unset_outputs(ctx, *then_graph, then_types, then_unset, else_types);
+  fill_unset_outputs(ctx, *else_graph, else_types, else_unset, then_types);
   std::vector<onnx::TypeProto> types;
   for (size_t i = 0; i < then_types.size(); ++i) {
-    types.push_back(merged_type(&then_types[i], i < else_types.size() ? &else_types[i] : nullptr));
+    const bool then_real = std::find(then_unset.begin(), then_unset.end(), i) == then_unset.end();
+    const bool else_real = std::find(else_unset.begin(), else_unset.end(), i) == else_unset.end();
+    const onnx::TypeProto* a = then_real ? &then_types[i] : nullptr;
+    const onnx::TypeProto* b = else_real && i < else_types.size() ? &else_types[i] : nullptr;
+    types.push_back(merged_type(a != nullptr ? a : b, a != nullptr ? b : nullptr));
   }
   auto outs = ctx.builder().emit_typed(
       "If", {condition}, {{"then_branch", then_graph}, {"else_branch", else_graph}}, types);
@@ -480,19 +536,30 @@ Outputs Bool_v9(SymbolicContext& ctx, const Node& node) {
   return {ctx.cast(x, c10::kBool)};
 }
 
-// aten::__is__ / aten::__isnot__ (None checks on optionals): decided at conversion time.
-Outputs is_v9(SymbolicContext& ctx, const Node& node) {
+// aten::__is__ / aten::__isnot__: decided at conversion time. None checks on optionals, and
+// identity of tensors (`query is key` in nn.MultiheadAttention): one graph value is one tensor,
+// distinct graph values are taken as distinct tensors.
+namespace {
+bool is_same_object(SymbolicContext& ctx, const Node& node) {
+  if (node.input(0) == node.input(1)) return true;
   const bool a_none = ctx.lowered(node.input(0)).kind == Lowered::Kind::kNone;
   const bool b_none = ctx.lowered(node.input(1)).kind == Lowered::Kind::kNone;
-  if (!a_none && !b_none) ctx.fail_unsupported("`is` between two values that are not None");
-  return {ctx.scalar_constant(a_none == b_none ? 1 : 0, c10::kBool)};
+  if (a_none || b_none) return a_none == b_none;
+  const auto is_tensor = [](const torch::jit::Value* v) {
+    return v->type()->kind() == c10::TypeKind::TensorType;
+  };
+  if (!is_tensor(node.input(0)) || !is_tensor(node.input(1)))
+    ctx.fail_unsupported("`is` between two values that are neither None nor tensors");
+  return false;
+}
+}  // namespace
+
+Outputs is_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.scalar_constant(is_same_object(ctx, node) ? 1 : 0, c10::kBool)};
 }
 
 Outputs isnot_v9(SymbolicContext& ctx, const Node& node) {
-  const bool a_none = ctx.lowered(node.input(0)).kind == Lowered::Kind::kNone;
-  const bool b_none = ctx.lowered(node.input(1)).kind == Lowered::Kind::kNone;
-  if (!a_none && !b_none) ctx.fail_unsupported("`is not` between two values that are not None");
-  return {ctx.scalar_constant(a_none != b_none ? 1 : 0, c10::kBool)};
+  return {ctx.scalar_constant(is_same_object(ctx, node) ? 0 : 1, c10::kBool)};
 }
 
 // aten::__not__(bool) -> bool
@@ -505,6 +572,13 @@ Outputs RaiseException_v9(SymbolicContext& ctx, const Node& node) {
   ctx.fail_unsupported(
       "the model raises an exception on a path that depends on run-time "
       "values; ONNX cannot raise exceptions (make the check static or remove it)");
+}
+
+// prim::Uninitialized: the placeholder TorchScript gives a variable on paths that raise or
+// break; it is never read on the paths that are exported.
+Outputs Uninitialized_v9(SymbolicContext& ctx, const Node& node) {
+  (void)ctx;
+  return Outputs(node.outputs().size(), Lowered::none());
 }
 
 // aten::warn, prim::Print-like side effects: nothing to export.

@@ -23,6 +23,7 @@ Outputs is_v9(SymbolicContext& ctx, const Node& node);
 Outputs isnot_v9(SymbolicContext& ctx, const Node& node);
 Outputs not_v9(SymbolicContext& ctx, const Node& node);
 Outputs RaiseException_v9(SymbolicContext& ctx, const Node& node);
+Outputs Uninitialized_v9(SymbolicContext& ctx, const Node& node);
 Outputs no_op_v9(SymbolicContext& ctx, const Node& node);
 Outputs getitem_v9(SymbolicContext& ctx, const Node& node);
 

@@ -127,6 +127,44 @@ Outputs pop_v9(SymbolicContext& ctx, const Node& node) {
   ctx.fail_unsupported("pop from a list that is neither known element-wise nor a sequence");
 }
 
+// aten::_set_item.t(t[](a!) l, int idx, t el) -> t[]: `l[i] = el`. A list known element-wise
+// gets the element replaced; an int[] held as a 1-d tensor is re-assembled around it; a sequence
+// gets the element erased and inserted.
+Outputs list_set_item_v9(SymbolicContext& ctx, const Node& node) {
+  Lowered list = ctx.lowered(node.input(0));
+  const int64_t idx = ctx.const_int(node, "idx");
+  Lowered result;
+  if (list.kind == Lowered::Kind::kList) {
+    list.items[list_index(ctx, idx, list.items.size())] = ctx.tensor(ctx.arg(node, "el"));
+    result = list;
+  } else if (list.kind == Lowered::Kind::kSequence) {
+    const ValueName position = ctx.int_constant(idx);
+    const ValueName erased = ctx.emit("SequenceErase", {list.name, position});
+    result = Lowered::sequence(
+        ctx.emit("SequenceInsert", {erased, ctx.tensor(ctx.arg(node, "el")), position}));
+  } else if (list.kind == Lowered::Kind::kTensor) {
+    const auto length = ctx.static_shape(list.name);
+    if (!length || length->size() != 1)
+      ctx.fail_unsupported("`l[i] = x` on a list of unknown length");
+    const int64_t n = (*length)[0];
+    const int64_t i = static_cast<int64_t>(list_index(ctx, idx, static_cast<size_t>(n)));
+    ValueName el =
+        ctx.cast(ctx.tensor(ctx.arg(node, "el")), ctx.dtype(list.name).value_or(c10::kLong));
+    if (ctx.rank(el) == 0) el = onnx_ops::unsqueeze(ctx.builder(), el, {0});
+    std::vector<ValueName> parts;
+    auto& g = ctx.builder();
+    if (i > 0) parts.push_back(onnx_ops::slice(g, list.name, {0}, {0}, {i}));
+    parts.push_back(el);
+    if (i + 1 < n) parts.push_back(onnx_ops::slice(g, list.name, {0}, {i + 1}, {n}));
+    result =
+        parts.size() == 1 ? Lowered(parts[0]) : Lowered(ctx.emit("Concat", parts, {{"axis", 0}}));
+  } else {
+    ctx.fail_invalid("`l[i] = x` on a value that is not a list");
+  }
+  ctx.bind(node.input(0), result);
+  return {result};
+}
+
 // aten::Delete.t(t[](a!) self, int idx) -> (): `del l[i]`.
 Outputs Delete_v9(SymbolicContext& ctx, const Node& node) {
   Lowered list = ctx.lowered(node.input(0));

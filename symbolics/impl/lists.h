@@ -9,6 +9,7 @@ Outputs list_v9(SymbolicContext& ctx, const Node& node);
 Outputs list_slice_v9(SymbolicContext& ctx, const Node& node);
 Outputs append_v9(SymbolicContext& ctx, const Node& node);
 Outputs pop_v9(SymbolicContext& ctx, const Node& node);
+Outputs list_set_item_v9(SymbolicContext& ctx, const Node& node);
 Outputs Delete_v9(SymbolicContext& ctx, const Node& node);
 Outputs __range_length_v9(SymbolicContext& ctx, const Node& node);
 Outputs __derive_index_v9(SymbolicContext& ctx, const Node& node);

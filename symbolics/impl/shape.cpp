@@ -116,6 +116,21 @@ Outputs stack_v9(SymbolicContext& ctx, const Node& node) {
   return {ctx.emit("Concat", parts, {{"axis", dim}})};
 }
 
+// Opset 11: a list built at run time (an ONNX sequence, `outs.append(h)` in a loop) is joined by
+// ConcatFromSequence, which takes negative axes as torch does.
+Outputs cat_v11(SymbolicContext& ctx, const Node& node) {
+  const Lowered list = ctx.lowered(ctx.arg(node, "tensors"));
+  if (list.kind != Lowered::Kind::kSequence) return cat_v9(ctx, node);
+  return {ctx.emit("ConcatFromSequence", {list.name}, {{"axis", ctx.const_int(node, "dim")}})};
+}
+
+Outputs stack_v11(SymbolicContext& ctx, const Node& node) {
+  const Lowered list = ctx.lowered(ctx.arg(node, "tensors"));
+  if (list.kind != Lowered::Kind::kSequence) return stack_v9(ctx, node);
+  return {ctx.emit("ConcatFromSequence", {list.name},
+                   {{"axis", ctx.const_int(node, "dim")}, {"new_axis", 1}})};
+}
+
 // aten::slice.Tensor(self, int dim=0, int? start=None, int? end=None, int step=1)
 Outputs slice_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");

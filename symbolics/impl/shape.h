@@ -13,6 +13,8 @@ Outputs unsqueeze_v9(SymbolicContext& ctx, const Node& node);
 Outputs squeeze_v9(SymbolicContext& ctx, const Node& node);
 Outputs cat_v9(SymbolicContext& ctx, const Node& node);
 Outputs stack_v9(SymbolicContext& ctx, const Node& node);
+Outputs cat_v11(SymbolicContext& ctx, const Node& node);
+Outputs stack_v11(SymbolicContext& ctx, const Node& node);
 Outputs slice_v9(SymbolicContext& ctx, const Node& node);
 Outputs select_v9(SymbolicContext& ctx, const Node& node);
 Outputs expand_v9(SymbolicContext& ctx, const Node& node);

@@ -35,11 +35,15 @@ def save_torchscript(module, path, mode="script", example=None):
     return str(path)
 
 
-def torch_outputs(pt_path, inputs):
-    """Outputs of the saved TorchScript file, as LibTorch computes them, flattened to arrays."""
+def torch_outputs(pt_path, inputs, tuple_input=False):
+    """Outputs of the saved TorchScript file, as LibTorch computes them, flattened to arrays.
+
+    With tuple_input, the inputs are passed as one tuple argument (the ONNX graph has them as
+    separate inputs)."""
     module = torch.jit.load(str(pt_path)).eval()
+    args = [torch.from_numpy(np.asarray(x)) for x in inputs]
     with torch.no_grad():
-        out = module(*[torch.from_numpy(np.asarray(x)) for x in inputs])
+        out = module(tuple(args)) if tuple_input else module(*args)
     flat = []
 
     def walk(v):
