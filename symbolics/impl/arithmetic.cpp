@@ -54,6 +54,23 @@ Outputs unary(SymbolicContext& ctx, const Node& node, const char* op) {
 
 // aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) (and .Scalar, .int, .float)
 Outputs add_v9(SymbolicContext& ctx, const Node& node) { return add_or_sub(ctx, node, "Add"); }
+// aten::add.t(t[] a, t[] b) -> t[]: TorchScript's `+` of lists is concatenation. Element-wise
+// lists join their items; number lists known only as 1-d tensors are Concat-ed.
+Outputs add_list_v9(SymbolicContext& ctx, const Node& node) {
+  const Lowered a = ctx.lowered(node.input(0));
+  const Lowered b = ctx.lowered(node.input(1));
+  if (a.kind == Lowered::Kind::kList && b.kind == Lowered::Kind::kList) {
+    std::vector<ValueName> items = a.items;
+    items.insert(items.end(), b.items.begin(), b.items.end());
+    return {Lowered::list(std::move(items))};
+  }
+  const auto list_type = node.input(0)->type()->cast<c10::ListType>();
+  if (list_type && list_type->getElementType()->kind() == c10::TypeKind::TensorType) {
+    ctx.fail_unsupported("concatenating tensor lists whose length is known only at run time");
+  }
+  return {ctx.emit("Concat", {ctx.tensor(node.input(0)), ctx.tensor(node.input(1))},
+                   {{"axis", int64_t{0}}})};
+}
 // aten::sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) (and .Scalar, .int, .float)
 Outputs sub_v9(SymbolicContext& ctx, const Node& node) { return add_or_sub(ctx, node, "Sub"); }
 // aten::rsub.Tensor(Tensor self, Tensor other, Scalar alpha=1) = other - self * alpha
@@ -170,6 +187,24 @@ Outputs ne_v11(SymbolicContext& ctx, const Node& node) {
   return comparison(ctx, node, "Equal", true);
 }
 
+namespace {
+// Two shape lists whose elements are known to be equal, number by number or dim_param by
+// dim_param (`key.shape == value.shape` of two inputs with the same dynamic axes).
+bool same_symbolic_values(SymbolicContext& ctx, const ValueName& a, const ValueName& b) {
+  const auto* da = ctx.builder().shape_data_of(a);
+  const auto* db = ctx.builder().shape_data_of(b);
+  if (da == nullptr || db == nullptr || da->size() != db->size()) return false;
+  for (size_t i = 0; i < da->size(); ++i) {
+    const auto& x = (*da)[i];
+    const auto& y = (*db)[i];
+    const bool same_number = x.value && y.value && *x.value == *y.value;
+    const bool same_symbol = !x.symbol.empty() && x.symbol == y.symbol;
+    if (!same_number && !same_symbol) return false;
+  }
+  return true;
+}
+}  // namespace
+
 // aten::eq.int_list / eq.float_list / eq.bool_list (a, b) -> bool: whole-list
 // equality (one bool, not elementwise). Folded when both lists are known (static sizes);
 // otherwise equal lengths and every element equal.
@@ -186,6 +221,7 @@ Outputs eq_list_v9(SymbolicContext& ctx, const Node& node) {
     const bool same = ca->sizes() == cb->sizes() && at::equal(*ca, cb->to(ca->scalar_type()));
     return {ctx.scalar_constant(same ? 1 : 0, c10::kBool)};
   }
+  if (a == b || same_symbolic_values(ctx, a, b)) return {ctx.scalar_constant(1, c10::kBool)};
   const auto sa = ctx.static_shape(a);
   const auto sb = ctx.static_shape(b);
   if (sa && sb && *sa != *sb) return {ctx.scalar_constant(0, c10::kBool)};

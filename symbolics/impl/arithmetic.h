@@ -6,6 +6,7 @@
 namespace pt2onnx::sym {
 
 Outputs add_v9(SymbolicContext& ctx, const Node& node);
+Outputs add_list_v9(SymbolicContext& ctx, const Node& node);
 Outputs sub_v9(SymbolicContext& ctx, const Node& node);
 Outputs rsub_v9(SymbolicContext& ctx, const Node& node);
 Outputs mul_v9(SymbolicContext& ctx, const Node& node);

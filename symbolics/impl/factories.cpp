@@ -366,6 +366,19 @@ Outputs normal_v9(SymbolicContext& ctx, const Node& node) {
   return {ctx.emit("Add", {mean, ctx.emit("Mul", {std, noise})})};
 }
 
+// aten::normal.float_float(float mean, float std, int[] size, *, generator, dtype, ...): the
+// only overload whose shape is `size` rather than the operands': mean + std * RandomNormalLike
+// over zeros of that size.
+Outputs normal_float_float_v9(SymbolicContext& ctx, const Node& node) {
+  const auto type = dtype_or(ctx, node, c10::kFloat);
+  ValueName like = filled(ctx, size_tensor(ctx, node, "size"), 0.0, type);
+  ValueName noise = ctx.emit("RandomNormalLike", {like},
+                             {{"dtype", static_cast<int64_t>(onnx_ir::onnx_dtype(type))}});
+  const ValueName mean = ctx.cast(ctx.input(node, "mean"), type);
+  const ValueName std = ctx.cast(ctx.input(node, "std"), type);
+  return {ctx.emit("Add", {mean, ctx.emit("Mul", {std, noise})})};
+}
+
 // aten::bernoulli(self, *, generator): 1 where U[0, 1) < p, as p's dtype.
 Outputs bernoulli_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName p = ctx.input(node, "self");
@@ -432,13 +445,6 @@ Outputs as_tensor_v9(SymbolicContext& ctx, const Node& node) {
 Outputs dtype_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.tensor(node.input(0));
   return {ctx.int_constant(static_cast<int64_t>(ctx.require_dtype(x)))};
-}
-
-// prim::device(Tensor a) -> Device: a CPU device; no ONNX value (device arguments are ignored).
-Outputs device_v9(SymbolicContext& ctx, const Node& node) {
-  (void)ctx;
-  (void)node;
-  return {Lowered::none()};
 }
 
 }  // namespace pt2onnx::sym

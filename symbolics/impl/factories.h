@@ -27,10 +27,10 @@ Outputs randn_v9(SymbolicContext& ctx, const Node& node);
 Outputs rand_like_v9(SymbolicContext& ctx, const Node& node);
 Outputs randn_like_v9(SymbolicContext& ctx, const Node& node);
 Outputs normal_v9(SymbolicContext& ctx, const Node& node);
+Outputs normal_float_float_v9(SymbolicContext& ctx, const Node& node);
 Outputs bernoulli_v9(SymbolicContext& ctx, const Node& node);
 Outputs multinomial_v9(SymbolicContext& ctx, const Node& node);
 Outputs as_tensor_v9(SymbolicContext& ctx, const Node& node);
 Outputs dtype_v9(SymbolicContext& ctx, const Node& node);
-Outputs device_v9(SymbolicContext& ctx, const Node& node);
 
 }  // namespace pt2onnx::sym

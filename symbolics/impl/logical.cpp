@@ -57,8 +57,20 @@ ValueName bitwise_emulated(SymbolicContext& ctx, const ValueName& a0, const Valu
       sign = ctx.emit("Xor", {sa, sb});
       break;
   }
-  const ValueName low = onnx_ops::reduce(g, "ReduceSum", ctx.emit("Mul", {bits, powers}),
-                                         {ctx.require_rank(bits) - 1}, false);
+  // Summed in two halves of 32 and 31 bits, combined in int64: ONNX Runtime accumulates an int64
+  // ReduceSum in double, which is exact only below 2^53.
+  std::vector<int64_t> lo_weights(63, 0), hi_weights(63, 0);
+  for (int k = 0; k < 63; ++k) (k < 32 ? lo_weights : hi_weights)[k] = int64_t{1} << (k % 32);
+  const int64_t axis = ctx.require_rank(bits) - 1;
+  auto weighted_sum = [&](const std::vector<int64_t>& weights) {
+    const ValueName w = ctx.constant(at::tensor(weights, at::kLong));
+    return onnx_ops::reduce(g, "ReduceSum", ctx.emit("Mul", {bits, w}), {axis}, false);
+  };
+  const ValueName low = ctx.emit(
+      "Add",
+      {ctx.emit("Mul", {weighted_sum(hi_weights),
+                        ctx.scalar_constant(static_cast<double>(int64_t{1} << 32), c10::kLong)}),
+       weighted_sum(lo_weights)});
   const ValueName r = ctx.emit("Where", {sign, ctx.emit("Add", {low, min}), low});
   return ctx.cast(r, type);
 }

@@ -1,6 +1,7 @@
 // Batch, layer, group and instance normalization.
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
+#include <cmath>
 
 #include "onnx/ops.h"
 #include "symbolics/helpers.h"
@@ -117,7 +118,7 @@ Outputs native_layer_norm_v17(SymbolicContext& ctx, const Node& node) {
 // all-true mask.
 Outputs native_dropout_v9(SymbolicContext& ctx, const Node& node) {
   if (!ctx.is_none(node, "train") && ctx.const_bool(node, "train")) {
-    ctx.fail_unsupported("dropout in training mode (export the model after model.eval())");
+    ctx.fail_unsupported("dropout in training mode needs opset 12 (ONNX Dropout's training_mode)");
   }
   const ValueName x = ctx.input(node, "input");
   if (node.outputs().size() < 2 || node.output(1)->uses().empty()) {
@@ -126,6 +127,77 @@ Outputs native_dropout_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName mask =
       ctx.emit("ConstantOfShape", {ctx.emit("Shape", {x})}, {{"value", at::ones({1}, at::kBool)}});
   return {x, mask};
+}
+
+namespace {
+
+// `train` of dropout(input, p, train) and its in-place form (which names its input `self`).
+bool dropout_trains(SymbolicContext& ctx, const Node& node) {
+  auto train = ctx.known_value(node.input(2));
+  if (!train || !train->isBool())
+    ctx.fail_unsupported("a dropout train flag known only at run time");
+  return train->toBool();
+}
+
+// ONNX Dropout-12 in training mode: (scaled output, bool mask).
+std::vector<ValueName> training_dropout(SymbolicContext& ctx, const ValueName& x, double p) {
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  return ctx.emit_n("Dropout",
+                    {x, ctx.scalar_constant(p, type), ctx.scalar_constant(1, c10::kBool)}, {}, 2);
+}
+
+// Ones of shape (N, C, 1, ...) like x: feature dropout drops whole channels.
+ValueName channel_ones(SymbolicContext& ctx, const ValueName& x) {
+  const int64_t rank = ctx.require_rank(x);
+  if (rank < 2) ctx.fail_invalid("feature dropout needs an input of rank 2 or more");
+  const ValueName batch_channels =
+      onnx_ops::slice(ctx.builder(), ctx.emit("Shape", {x}), {0}, {0}, {2});
+  const ValueName shape =
+      ctx.emit("Concat", {batch_channels, ctx.ints_constant(std::vector<int64_t>(rank - 2, 1))},
+               {{"axis", int64_t{0}}});
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  return ctx.emit("ConstantOfShape", {shape}, {{"value", at::ones({1}, type)}});
+}
+
+// p of dropout(input, p, train), by position (the in-place forms name their input `self`).
+double p_of(SymbolicContext& ctx, const Node& node) {
+  auto p = ctx.known_value(node.input(1));
+  if (!p || !p->isDouble()) ctx.fail_unsupported("a dropout probability known only at run time");
+  return p->toDouble();
+}
+
+}  // namespace
+
+// aten::dropout / feature_dropout (and in-place forms)(input, p, train): the identity outside
+// training. Before opset 12 ONNX Dropout has no training mode, so training fails.
+Outputs dropout_v9(SymbolicContext& ctx, const Node& node) {
+  if (dropout_trains(ctx, node))
+    ctx.fail_unsupported("dropout in training mode needs opset 12 (ONNX Dropout's training_mode)");
+  return {ctx.tensor(node.input(0))};
+}
+
+// aten::dropout(input, p, train): Dropout-12 with training_mode = train (the identity when false).
+Outputs dropout_v12(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.tensor(node.input(0));
+  if (!dropout_trains(ctx, node)) return {x};
+  return {training_dropout(ctx, x, p_of(ctx, node))[0]};
+}
+
+// aten::feature_dropout(input, p, train): whole channels are dropped, so the training-mode
+// Dropout-12 runs on ones of shape (N, C, 1, ...) and its scaled output multiplies the input.
+Outputs feature_dropout_v12(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.tensor(node.input(0));
+  if (!dropout_trains(ctx, node)) return {x};
+  return {ctx.emit("Mul", {x, training_dropout(ctx, channel_ones(ctx, x), p_of(ctx, node))[0]})};
+}
+
+// aten::native_dropout(input, p, train?) -> (out, mask): Dropout-12 gives both in training mode.
+Outputs native_dropout_v12(SymbolicContext& ctx, const Node& node) {
+  if (ctx.is_none(node, "train") || !ctx.const_bool(node, "train")) {
+    return native_dropout_v9(ctx, node);
+  }
+  auto outs = training_dropout(ctx, ctx.input(node, "input"), ctx.const_float(node, "p"));
+  return {outs[0], outs[1]};
 }
 
 // aten::alpha_dropout / feature_alpha_dropout (and their in-place forms)(input, p, train): the
@@ -137,6 +209,28 @@ Outputs alpha_dropout_v9(SymbolicContext& ctx, const Node& node) {
     ctx.fail_unsupported("dropout in training mode (export the model after model.eval())");
   }
   return {ctx.tensor(node.input(0))};
+}
+
+// aten::alpha_dropout / feature_alpha_dropout (input, p, train): in training, as ATen computes it
+// with the keep mask m of Dropout-12 (per channel for the feature form), a = ((alpha^2 p + 1)
+// (1 - p))^-1/2 and alpha = 1.7580993408473766: x * m * a + (m - 1) * alpha * a + alpha * a * p.
+Outputs alpha_dropout_v12(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.tensor(node.input(0));
+  if (!dropout_trains(ctx, node)) return {x};
+  const double p = p_of(ctx, node);
+  const bool feature = node.kind() == c10::Symbol::fromQualString("aten::feature_alpha_dropout") ||
+                       node.kind() == c10::Symbol::fromQualString("aten::feature_alpha_dropout_");
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  const ValueName kept = training_dropout(ctx, feature ? channel_ones(ctx, x) : x, p)[1];
+  const ValueName m = ctx.cast(kept, type);
+  const double alpha = 1.7580993408473766;
+  const double a = 1.0 / std::sqrt((alpha * alpha * p + 1) * (1 - p));
+  const ValueName scaled = ctx.emit("Mul", {ctx.emit("Mul", {x, m}), ctx.scalar_constant(a, type)});
+  const ValueName shift =
+      ctx.emit("Add", {ctx.emit("Mul", {ctx.emit("Sub", {m, ctx.scalar_constant(1, type)}),
+                                        ctx.scalar_constant(alpha * a, type)}),
+                       ctx.scalar_constant(alpha * a * p, type)});
+  return {ctx.emit("Add", {scaled, shift})};
 }
 
 // aten::group_norm(input, num_groups, weight?, bias?, eps, cudnn_enabled):

@@ -11,7 +11,12 @@ Outputs layer_norm_v17(SymbolicContext& ctx, const Node& node);
 Outputs native_layer_norm_v9(SymbolicContext& ctx, const Node& node);
 Outputs native_layer_norm_v17(SymbolicContext& ctx, const Node& node);
 Outputs native_dropout_v9(SymbolicContext& ctx, const Node& node);
+Outputs dropout_v9(SymbolicContext& ctx, const Node& node);
+Outputs dropout_v12(SymbolicContext& ctx, const Node& node);
+Outputs feature_dropout_v12(SymbolicContext& ctx, const Node& node);
+Outputs native_dropout_v12(SymbolicContext& ctx, const Node& node);
 Outputs alpha_dropout_v9(SymbolicContext& ctx, const Node& node);
+Outputs alpha_dropout_v12(SymbolicContext& ctx, const Node& node);
 Outputs group_norm_v9(SymbolicContext& ctx, const Node& node);
 Outputs instance_norm_v9(SymbolicContext& ctx, const Node& node);
 

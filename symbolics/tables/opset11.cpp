@@ -39,6 +39,11 @@ void register_opset11(SymbolicTable& t) {
   // ---- nn layers, recurrent, resampling, TorchScript lists (helper: nn)
   t.add("aten::__interpolate", interpolate_v11);
   t.add("aten::_dim_arange", _dim_arange_v11);
+  // ---- writes through views (lead)
+  t.add("aten::copy_", copy__v11);
+  // ---- lists built at run time joined (lead)
+  t.add("aten::cat", cat_v11);
+  t.add("aten::stack", stack_v11);
 }
 
 }  // namespace pt2onnx::sym

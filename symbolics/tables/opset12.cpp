@@ -13,6 +13,13 @@ void register_opset12(SymbolicTable& t) {
   t.add("aten::cross_entropy_loss", cross_entropy_loss_v12);
   // ---- tensors, indexing, factories, padding (helper: tensor)
   // ---- nn layers, recurrent, resampling, TorchScript lists (helper: nn)
+  // ---- (helper: ops-tests)
+  t.add("aten::dropout", dropout_v12);
+  t.add("aten::feature_dropout", feature_dropout_v12);
+  t.add("aten::native_dropout", native_dropout_v12);
+  t.add("aten::alpha_dropout", alpha_dropout_v12);
+  t.add("aten::feature_alpha_dropout", alpha_dropout_v12);
+  // ---- end (helper: ops-tests)
 }
 
 }  // namespace pt2onnx::sym

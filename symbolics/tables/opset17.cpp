@@ -10,6 +10,7 @@ void register_opset17(SymbolicTable& t) {
   // ---- tensors, indexing, factories, padding (helper: tensor)
   // ---- nn layers, recurrent, resampling, TorchScript lists (helper: nn)
   t.add("aten::native_layer_norm", native_layer_norm_v17);
+  t.add("aten::_transformer_encoder_layer_fwd", transformer_encoder_layer_fwd_v17);
 }
 
 }  // namespace pt2onnx::sym

@@ -16,6 +16,7 @@ void register_opset9(SymbolicTable& t) {
   t.add("prim::unchecked_cast", passthrough_v9);
   t.add("aten::ScalarImplicit", passthrough_v9);
   t.add("prim::RaiseException", RaiseException_v9);
+  t.add("prim::Uninitialized", Uninitialized_v9);
   t.add("aten::warn", no_op_v9);
   t.add("aten::size", size_v9);
   t.add("aten::dim", dim_v9);
@@ -124,6 +125,7 @@ void register_opset9(SymbolicTable& t) {
   t.add("aten::stack", stack_v9);
   t.add("aten::slice", slice_v9);
   t.add("aten::select", select_v9);
+  t.add("aten::copy_", copy__v9);  // writes through views (inplace_views.cpp)
   t.add("aten::expand", expand_v9);
   t.add("aten::expand_as", expand_as_v9);
   t.add("aten::chunk", chunk_v9);
@@ -134,8 +136,11 @@ void register_opset9(SymbolicTable& t) {
   t.add("aten::contiguous", identity_v9);
   t.add("aten::clone", identity_v9);
   t.add("aten::detach", identity_v9);
-  t.add("aten::dropout", identity_v9);
-  t.add("aten::feature_dropout", identity_v9);
+  // ---- (helper: ops-tests): training-mode dropout (opset 12), list concatenation
+  t.add("aten::dropout", dropout_v9);
+  t.add("aten::feature_dropout", dropout_v9);
+  t.add("aten::add.t", add_list_v9);
+  // ---- end (helper: ops-tests)
 
   // ---- reductions
   t.add("aten::mean", mean_v9);
@@ -163,6 +168,8 @@ void register_opset9(SymbolicTable& t) {
   t.add("aten::feature_alpha_dropout", alpha_dropout_v9);
   t.add("aten::__interpolate", interpolate_v9);
   t.add("aten::list", list_v9);
+  t.add("aten::copy.t", list_v9);
+  t.add("aten::_set_item.t", list_set_item_v9);
   t.add("aten::slice.t", list_slice_v9);
   t.add("aten::append", append_v9);
   t.add("aten::pop", pop_v9);
@@ -178,15 +185,47 @@ void register_opset9(SymbolicTable& t) {
   t.add("aten::gru.data", gru_packed_v9);
   t.add("aten::rnn_tanh.data", rnn_tanh_packed_v9);
   t.add("aten::rnn_relu.data", rnn_relu_packed_v9);
+  t.add("aten::_pack_padded_sequence", _pack_padded_sequence_v9);
+  t.add("aten::_pad_packed_sequence", _pad_packed_sequence_v9);
+  // ---- (helper: cells-dicts) recurrent cells (rnn_cells.cpp)
   t.add("aten::lstm_cell", lstm_cell_v9);
   t.add("aten::gru_cell", gru_cell_v9);
   t.add("aten::rnn_tanh_cell", rnn_tanh_cell_v9);
   t.add("aten::rnn_relu_cell", rnn_relu_cell_v9);
-  t.add("aten::_pack_padded_sequence", _pack_padded_sequence_v9);
-  t.add("aten::_pad_packed_sequence", _pad_packed_sequence_v9);
+  // dicts with keys known at conversion time (dicts.cpp); str, int and float keys
+  t.add("prim::DictConstruct", DictConstruct_v9);
+  t.add("aten::get", dict_get_v9);
+  t.add("aten::setdefault", setdefault_v9);
+  t.add("aten::update", update_v9);
+  t.add("aten::keys", keys_v9);
+  t.add("aten::values", values_v9);
+  t.add("aten::dict", dict_copy_v9);
+  for (const std::string key : {"str", "int", "float"}) {
+    t.add("aten::__getitem__.Dict_" + key, dict_getitem_v9);
+    t.add("aten::_set_item." + key, dict_set_item_v9);
+    t.add("aten::pop.Dict_" + key, dict_pop_v9);
+    t.add("aten::pop.Dict_default_" + key, dict_pop_v9);
+    t.add("aten::Delete.Dict_" + key, dict_delete_v9);
+    t.add("aten::clear." + key, dict_clear_v9);
+    t.add("aten::copy.Dict_" + key, dict_copy_v9);
+    t.add("aten::len.Dict_" + key, dict_len_v9);
+    t.add("aten::__contains__." + key, dict_contains_v9);
+  }
+  // ---- (end helper: cells-dicts)
   // ---- (helper: tensor)
   t.add("prim::dtype", dtype_v9);
+  // fused attention fast paths (attention.cpp)
+  t.add("aten::_native_multi_head_attention", native_multi_head_attention_v9);
+  t.add("aten::_transformer_encoder_layer_fwd", transformer_encoder_layer_fwd_v9);
+  // environment queries: CPU inference values (environment.cpp)
   t.add("prim::device", device_v9);
+  t.add("prim::layout", layout_v9);
+  for (const char* query :
+       {"prim::is_cuda", "prim::is_mkldnn", "prim::is_quantized", "prim::is_sparse",
+        "prim::is_meta", "prim::is_nested", "prim::is_xpu", "prim::is_vulkan", "prim::is_ipu",
+        "prim::requires_grad", "aten::is_autocast_enabled", "aten::is_autocast_cpu_enabled",
+        "aten::is_grad_enabled", "aten::is_inference_mode_enabled", "aten::has_torch_function"})
+    t.add(query, false_query_v9);
   t.add("aten::zeros", zeros_v9);
   t.add("aten::empty", zeros_v9);
   t.add("aten::ones", ones_v9);
@@ -209,6 +248,9 @@ void register_opset9(SymbolicTable& t) {
   t.add("aten::rand_like", rand_like_v9);
   t.add("aten::randn_like", randn_like_v9);
   t.add("aten::normal", normal_v9);
+  // ---- (helper: ops-tests)
+  t.add("aten::normal.float_float", normal_float_float_v9);
+  // ---- end (helper: ops-tests)
   t.add("aten::bernoulli", bernoulli_v9);
   t.add("aten::multinomial", multinomial_v9);
   t.add("aten::as_tensor", as_tensor_v9);

@@ -4,20 +4,12 @@ Every case is a TorchScript function body over inputs x, y, ... (scripted, so th
 op as a model's code would), exported at each opset from the case's lowest to 17. Inputs are
 given as numpy arrays; outputs are compared with LibTorch's.
 """
-import importlib.util
-import textwrap
 import unittest
 
 import numpy as np
-import torch
 
-from harness import ConverterTest, convert, load_onnx, run_ort, torch_outputs
-
-R = np.random.RandomState(0)
-F32 = lambda *s: R.randn(*s).astype(np.float32)          # noqa: E731
-POS = lambda *s: (np.abs(R.randn(*s)) + 0.5).astype(np.float32)  # noqa: E731
-I64 = lambda *s: R.randint(-5, 6, size=s).astype(np.int64)  # noqa: E731
-BOOL = lambda *s: R.rand(*s) > 0.5                        # noqa: E731
+from harness import ConverterTest
+from op_cases import F32, I64, POS, run_cases
 
 # (name, signature, body, inputs, lowest opset)
 CASES = [
@@ -75,45 +67,9 @@ CASES = [
 ]
 
 
-def make_module(name, signature, body, directory):
-    """Writes the case as a module file (TorchScript compiles from source) and imports it."""
-    args = [a.strip() for a in signature.split(",")]
-    typed = ", ".join(f"{a}: torch.Tensor" for a in args)
-    lines = body.split("\n")  # the first line unindented, later ones at 4 spaces
-    src = ("import torch\n\n\nclass Case(torch.nn.Module):\n"
-           f"    def forward(self, {typed}):\n        " + lines[0]
-           + "".join("\n    " + line for line in lines[1:]) + "\n")
-    path = directory / f"case_{name}.py"
-    path.write_text(src)
-    spec = importlib.util.spec_from_file_location(f"case_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.Case(), args
-
-
 class OpsTest(ConverterTest):
     def test_op_families(self):
-        jobs, expected, labels = [], [], []
-        for name, signature, body, inputs, lowest in CASES:
-            module, args = make_module(name, signature, body, self.dir)
-            pt = self.path(f"{name}.pt")
-            torch.jit.save(torch.jit.script(module), str(pt))
-            ref = torch_outputs(pt, inputs)
-            shapes = [f"--shape={a}:" + ("x".join(map(str, x.shape)) or "scalar") for a, x in zip(args, inputs)]
-            dtypes = [f"--dtype={a}:" + {np.dtype(np.float32): "float32", np.dtype(np.int64): "int64",
-                                          np.dtype(np.bool_): "bool"}[x.dtype] for a, x in zip(args, inputs)]
-            for opset in sorted({lowest, 11, 13, 17} - {o for o in (11, 13) if o < lowest}):
-                out = self.path(f"{name}_{opset}.onnx")
-                with self.subTest(case=name, opset=opset, step="convert"):
-                    convert(pt, out, "--opset", opset, *shapes, *dtypes)
-                    load_onnx(out)
-                    jobs.append((out, dict(zip(args, inputs))))
-                    expected.append(ref)
-                    labels.append(f"{name} at opset {opset}")
-        for label, ref, got in zip(labels, expected, run_ort(jobs, self.dir)):
-            with self.subTest(case=label):
-                self.assertIsInstance(got, list, got)
-                self.assert_close(got, ref, what=label)
+        run_cases(self, CASES)
 
 
 if __name__ == "__main__":
