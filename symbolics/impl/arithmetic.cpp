@@ -242,13 +242,23 @@ Outputs lt_v9(SymbolicContext& ctx, const Node& node) {
 Outputs gt_v9(SymbolicContext& ctx, const Node& node) {
   return comparison(ctx, node, "Greater", false);
 }
-// le = not gt, ge = not lt (LessOrEqual/GreaterOrEqual arrive at opset 12)
-Outputs le_v9(SymbolicContext& ctx, const Node& node) {
-  return comparison(ctx, node, "Greater", true);
+// le = not gt, ge = not lt, and false where a float operand is NaN (NaN compares false both
+// ways). LessOrEqual/GreaterOrEqual (opset 12) are function ops that ONNX 1.12 cannot type node
+// by node, so this form serves at every opset.
+namespace {
+Outputs not_opposite(SymbolicContext& ctx, const Node& node, const char* opposite) {
+  auto [a, b] = binary_operands(ctx, node);
+  const c10::ScalarType type = promoted_type(ctx, {a, b});
+  auto in = inputs_as(ctx, {a, b}, type);
+  ValueName r = ctx.emit("Not", {ctx.emit(opposite, in)});
+  if (!c10::isFloatingType(type)) return {r};
+  const ValueName nan = ctx.emit("Or", {ctx.emit("IsNaN", {in[0]}), ctx.emit("IsNaN", {in[1]})});
+  return {ctx.emit("And", {r, ctx.emit("Not", {nan})})};
 }
-Outputs ge_v9(SymbolicContext& ctx, const Node& node) {
-  return comparison(ctx, node, "Less", true);
-}
+}  // namespace
+
+Outputs le_v9(SymbolicContext& ctx, const Node& node) { return not_opposite(ctx, node, "Greater"); }
+Outputs ge_v9(SymbolicContext& ctx, const Node& node) { return not_opposite(ctx, node, "Less"); }
 
 // aten::neg(Tensor self)
 Outputs neg_v9(SymbolicContext& ctx, const Node& node) {

@@ -23,6 +23,7 @@ CASES = [
     ("remainder", "x, y", "return torch.remainder(x, y)", [F32(5), POS(5)], 9),
     ("pow", "x", "return torch.pow(x, 2.0) + x ** 3", [F32(4)], 9),
     ("compare", "x, y", "return (x < y) | (x >= y + 1.0), x == y, x != y, x <= y, x > y", [F32(5), F32(5)], 9),
+    ("compare_nan", "x, y", "return x <= y, x >= y, x <= 0.5, x >= 0.5", [np.array([np.nan, 1.0, 2.0, np.nan, 0.5], np.float32), np.array([1.0, np.nan, 2.0, np.nan, 0.5], np.float32)], 9),
     ("unary_math", "x", "return torch.exp(x) + torch.sqrt(torch.abs(x)) - torch.floor(x) + torch.ceil(x) + torch.neg(x) + torch.sin(x) * torch.cos(x) + torch.erf(x) + torch.rsqrt(torch.abs(x) + 1) + torch.reciprocal(x + 10.0) + torch.log(torch.abs(x) + 1)", [F32(3, 4)], 9),
     # activations
     ("activations", "x", "return torch.relu(x) + torch.sigmoid(x) + torch.tanh(x) + torch.nn.functional.leaky_relu(x, 0.2) + torch.nn.functional.elu(x) + torch.nn.functional.hardsigmoid(x) + torch.nn.functional.hardswish(x) + torch.nn.functional.silu(x) + torch.nn.functional.relu6(x) + torch.nn.functional.hardtanh(x, -0.5, 0.5)", [F32(2, 8)], 9),
