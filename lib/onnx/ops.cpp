@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
+
 #include "onnx/tensor_proto.h"
 #include "pt2onnx/error.h"
 
@@ -50,15 +52,48 @@ std::vector<ValueName> split(GraphBuilder& g, const ValueName& x, int64_t axis,
   return g.emit("Split", {x}, {{"axis", axis}, {"split", sizes}}, sizes.size());
 }
 
+namespace {
+
+// Opset 9's Slice has no steps: along an axis of static size, the positions Python's slicing picks
+// (start:end:step, negative bounds and steps included) are a constant, and Gather takes them.
+ValueName strided_slice_by_gather(GraphBuilder& g, const ValueName& x,
+                                  const std::vector<int64_t>& axes,
+                                  const std::vector<int64_t>& starts,
+                                  const std::vector<int64_t>& ends,
+                                  const std::vector<int64_t>& steps) {
+  const auto dims = g.dims(x);
+  ValueName out = x;
+  for (size_t i = 0; i < axes.size(); ++i) {
+    const int64_t rank = dims ? static_cast<int64_t>(dims->size()) : 0;
+    const int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
+    if (!dims || axis < 0 || axis >= rank || !(*dims)[static_cast<size_t>(axis)]) {
+      throw Error(ErrorKind::kUnsupported,
+                  "slicing with a step along an axis whose size is known only at run time "
+                  "needs opset 10 or later (ONNX Slice-1 has no steps)");
+    }
+    const int64_t n = *(*dims)[static_cast<size_t>(axis)];
+    const int64_t step = steps[i];
+    auto clamp = [&](int64_t v, int64_t lo, int64_t hi) { return std::max(lo, std::min(v, hi)); };
+    auto bound = [&](int64_t v, int64_t lo, int64_t hi) {
+      return clamp(v < 0 ? v + n : v, lo, hi);
+    };
+    const int64_t first = step > 0 ? bound(starts[i], 0, n) : bound(starts[i], -1, n - 1);
+    const int64_t last = step > 0 ? bound(ends[i], 0, n) : bound(ends[i], -1, n - 1);
+    std::vector<int64_t> positions;
+    for (int64_t p = first; step > 0 ? p < last : p > last; p += step) positions.push_back(p);
+    out = one(g, "Gather", {out, ints(g, positions)}, {{"axis", axis}});
+  }
+  return out;
+}
+
+}  // namespace
+
 ValueName slice(GraphBuilder& g, const ValueName& x, const std::vector<int64_t>& axes,
                 const std::vector<int64_t>& starts, const std::vector<int64_t>& ends,
                 const std::vector<int64_t>& steps) {
   const bool unit_steps = std::all_of(steps.begin(), steps.end(), [](int64_t s) { return s == 1; });
   if (g.opset() < 10) {
-    if (!unit_steps) {
-      throw Error(ErrorKind::kUnsupported,
-                  "slicing with a step needs opset 10 or later (ONNX Slice-1 has no steps)");
-    }
+    if (!unit_steps) return strided_slice_by_gather(g, x, axes, starts, ends, steps);
     return one(g, "Slice", {x}, {{"axes", axes}, {"starts", starts}, {"ends", ends}});
   }
   std::vector<ValueName> inputs = {x, ints(g, starts), ints(g, ends), ints(g, axes)};
