@@ -552,6 +552,7 @@ void SymbolicContext::convert_node(const Node& node) {
     return;
   }
   Outputs outputs;
+  const size_t problems_before = problems_.size();
   try {
     outputs = fn(*this, node);
   } catch (const Error& e) {
@@ -559,6 +560,11 @@ void SymbolicContext::convert_node(const Node& node) {
     return;
   } catch (const std::exception& e) {
     record(ErrorKind::kInternal, e.what());
+    return;
+  }
+  if (problems_.size() != problems_before) {
+    // A nested block failed (inside an If or Loop): its outputs would only cause follow-on errors.
+    for (const Value* out : node.outputs()) tainted_.insert(out);
     return;
   }
   if (outputs.size() != node.outputs().size()) {

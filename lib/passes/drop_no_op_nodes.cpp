@@ -13,6 +13,12 @@ bool is_false_constant(const torch::jit::Value* v) {
   return iv && iv->isBool() && !iv->toBool();
 }
 
+bool is_zero_constant(const torch::jit::Value* v) {
+  if (v->node()->kind() != c10::prim::Constant) return false;
+  auto iv = torch::jit::toIValue(v);
+  return iv && ((iv->isDouble() && iv->toDouble() == 0.0) || (iv->isInt() && iv->toInt() == 0));
+}
+
 bool is_identity_at_inference(const torch::jit::Node* node) {
   const auto kind = node->kind();
   if (kind == c10::aten::detach || kind == c10::aten::contiguous || kind == c10::aten::alias ||
@@ -23,8 +29,10 @@ bool is_identity_at_inference(const torch::jit::Node* node) {
         kind == c10::aten::lift_fresh) {
       return true;
     }
-    // dropout(input, p, train): the identity unless `train` is true.
-    return node->inputs().size() == 3 && is_false_constant(node->input(2));
+    // dropout(input, p, train): the identity unless `train` is true and p is not 0 (library
+    // code calls F.dropout(x, p=self.dropout) with training left at True and p = 0.0).
+    return node->inputs().size() == 3 &&
+           (is_false_constant(node->input(2)) || is_zero_constant(node->input(1)));
   }
   return false;
 }

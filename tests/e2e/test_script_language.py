@@ -309,7 +309,7 @@ class ScriptLanguageTest(ConverterTest):
             shape = "1x3x32x32" if name == "vit" else "1x3x64x64"
             size = [int(s) for s in shape.split("x")]
             inputs = [[f32(*size)], [f32(*([2] + size[1:]))]]
-            cases.append((name, model, "script", ["--shape", f"x:{shape}", "--dynamic", "x:0"], inputs, (17,)))
+            cases.append((name, model, "script", ["--shape", f"x:{shape}", "--dynamic", "x:0"], inputs, (11, 17)))
         self.run_cases(cases)
 
 
