@@ -2,6 +2,7 @@
 #include <torch/csrc/jit/ir/ir.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "onnx/ops.h"
 #include "symbolics/helpers.h"
@@ -100,6 +101,50 @@ PoolArgs read_pool_args(SymbolicContext& ctx, const Node& node) {
   a.stride = per_dim(a.stride, n);
   a.padding = per_dim(ctx.const_ints(node, "padding"), n);
   return a;
+}
+
+// Dilated max pooling where MaxPool has no dilations (opset 9), for static sizes: pad with -inf
+// (and, for ceil_mode, at the end as far as the last window reaches), take the strided view
+// under each kernel position (Gather of constant positions) and Max them.
+ValueName dilated_max_pool(SymbolicContext& ctx, const ValueName& x, const PoolArgs& a,
+                           const std::vector<int64_t>& dilation, bool ceil_mode) {
+  const auto shape = ctx.static_shape(x);
+  if (!shape) {
+    ctx.fail_unsupported(
+        "max pooling with dilation at opset 9 needs static sizes (give --shape), or opset 10");
+  }
+  const size_t n = a.kernel.size();
+  const size_t first = shape->size() - n;
+  std::vector<int64_t> extent(n);
+  for (size_t i = 0; i < n; ++i) extent[i] = dilation[i] * (a.kernel[i] - 1) + 1;
+  const auto spatial_pads =
+      ceil_mode ? ceil_mode_pads(ctx, x, extent, a.stride, a.padding) : symmetric_pads(a.padding);
+  std::vector<int64_t> pads(2 * shape->size(), 0);
+  std::vector<int64_t> out(n);
+  for (size_t i = 0; i < n; ++i) {
+    pads[first + i] = spatial_pads[i];
+    pads[shape->size() + first + i] = spatial_pads[n + i];
+    const int64_t padded = (*shape)[first + i] + spatial_pads[i] + spatial_pads[n + i];
+    out[i] = (padded - extent[i]) / a.stride[i] + 1;
+  }
+  auto& g = ctx.builder();
+  const ValueName padded =
+      onnx_ops::pad(g, x, pads, "constant", -std::numeric_limits<double>::infinity());
+  std::vector<ValueName> views;
+  std::vector<int64_t> position(n, 0);
+  while (true) {
+    ValueName view = padded;
+    for (size_t i = 0; i < n; ++i) {
+      const int64_t start = position[i] * dilation[i];
+      view = onnx_ops::slice(g, view, {static_cast<int64_t>(first + i)}, {start},
+                             {start + (out[i] - 1) * a.stride[i] + 1}, {a.stride[i]});
+    }
+    views.push_back(view);
+    size_t i = n;
+    while (i > 0 && ++position[i - 1] == a.kernel[i - 1]) position[--i] = 0;
+    if (i == 0) break;
+  }
+  return views.size() == 1 ? views[0] : ctx.emit("Max", views);
 }
 
 // avg_poolNd's count_include_pad (absent from avg_pool1d's older schema: counted); a
@@ -215,15 +260,15 @@ Outputs conv_tbc_v9(SymbolicContext& ctx, const Node& node) {
 }
 
 // aten::max_poolNd(self, kernel_size, stride, padding, dilation, ceil_mode)
-// MaxPool-8 has neither dilations nor ceil_mode: max_pool_v9 refuses dilation and pads the end
-// for ceil_mode.
+// MaxPool-8 has neither dilations nor ceil_mode: max_pool_v9 decomposes dilated windows and pads
+// the end for ceil_mode.
 Outputs max_pool_v9(SymbolicContext& ctx, const Node& node) {
   const PoolArgs a = read_pool_args(ctx, node);
   const auto dilation = per_dim(ctx.const_ints(node, "dilation"), a.kernel.size());
-  if (std::any_of(dilation.begin(), dilation.end(), [](int64_t d) { return d != 1; })) {
-    ctx.fail_unsupported("max pooling with dilation needs opset 10");
-  }
   const ValueName x = ctx.input(node, "self");
+  if (std::any_of(dilation.begin(), dilation.end(), [](int64_t d) { return d != 1; })) {
+    return {dilated_max_pool(ctx, x, a, dilation, ctx.const_bool(node, "ceil_mode"))};
+  }
   const auto pads = ctx.const_bool(node, "ceil_mode")
                         ? ceil_mode_pads(ctx, x, a.kernel, a.stride, a.padding)
                         : symmetric_pads(a.padding);

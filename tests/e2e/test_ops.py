@@ -54,6 +54,7 @@ CASES = [
     ("conv_same_groups", "x, w", "return torch.nn.functional.conv2d(x, w, padding='same', groups=2)", [F32(1, 4, 7, 7), F32(4, 2, 3, 3)], 9),
     ("conv1d_transpose", "x, w", "return torch.nn.functional.conv_transpose1d(x, w, stride=2)", [F32(1, 3, 5), F32(3, 2, 3)], 9),
     ("pool_ceil", "x", "return torch.nn.functional.max_pool2d(x, 3, 2, ceil_mode=True)", [F32(1, 2, 8, 8)], 9),
+    ("pool_dilated", "x", "return torch.nn.functional.max_pool2d(x, 3, 2, 1, dilation=2), torch.nn.functional.max_pool2d(x, 2, 3, 0, dilation=(2, 3), ceil_mode=True), torch.nn.functional.max_pool1d(x[0], 3, 1, 1, dilation=2)", [F32(1, 2, 9, 10)], 9),
     ("avg_pool_ceil", "x", "return torch.nn.functional.avg_pool2d(x, 3, 2, 1, ceil_mode=True), torch.nn.functional.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False), torch.nn.functional.avg_pool2d(x, 2, 2, ceil_mode=True)", [F32(1, 2, 8, 7)], 9),
     ("batch_norm", "x, m, v, w, b", "return torch.nn.functional.batch_norm(x, m, v, w, b, False, 0.1, 1e-5)", [F32(2, 3, 4, 4), F32(3), POS(3), F32(3), F32(3)], 9),
     ("layer_norm", "x, w, b", "return torch.nn.functional.layer_norm(x, [4], w, b)", [F32(2, 3, 4), F32(4), F32(4)], 9),
