@@ -304,6 +304,21 @@ bool always_continues(SymbolicContext& ctx, const Node& node) {
   return iv && iv->isBool() && iv->toBool();
 }
 
+// Whether the body reads, by the iteration counter, a list or dict defined outside the loop and
+// known element by element (`for v in d.values()`, `for t in tensors`): unrolled, each read is
+// a known element, where a run-time index could not select among them.
+bool indexes_known_container(SymbolicContext& ctx, const torch::jit::Block& body) {
+  const torch::jit::Value* counter = body.inputs()[0];
+  for (const Node* n : body.nodes()) {
+    if (n->kind() != c10::aten::__getitem__ || n->inputs().size() != 2 || n->input(1) != counter)
+      continue;
+    if (n->input(0)->node()->owningBlock() == &body) continue;
+    const auto kind = ctx.lowered(n->input(0)).kind;
+    if (kind == Lowered::Kind::kList || kind == Lowered::Kind::kObject) return true;
+  }
+  return false;
+}
+
 std::optional<int64_t> unroll_count(SymbolicContext& ctx, const Node& node,
                                     const std::vector<const torch::jit::Value*>& lists) {
   auto trip = ctx.known_value(node.input(0));
@@ -314,7 +329,8 @@ std::optional<int64_t> unroll_count(SymbolicContext& ctx, const Node& node,
   for (size_t i = 2; i < node.inputs().size(); ++i) {
     if (node.input(i)->type()->kind() == c10::TypeKind::TensorType) numbers_only = false;
   }
-  if (!numbers_only && lists.empty()) return std::nullopt;
+  if (!numbers_only && lists.empty() && !indexes_known_container(ctx, *node.blocks()[0]))
+    return std::nullopt;
   return n;
 }
 

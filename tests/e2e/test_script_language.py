@@ -6,7 +6,7 @@ axes) and two or more input sets; it is converted once per opset and every input
 with LibTorch's outputs. The recurrent cells and dict outputs have their own files.
 """
 import unittest
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -83,6 +83,20 @@ class ScanOutputs(nn.Module):
             h = torch.tanh(h + x[i])
             outs.append(h)
         return torch.stack(outs, 0), torch.cat(outs, 0), len(outs)
+
+
+class LoopOverContainers(nn.Module):
+    def forward(self, x):
+        parts = [x, x * 2.0, torch.relu(x)]
+        acc = torch.zeros_like(x)
+        for p in parts:
+            acc = acc + p
+        named: Dict[str, torch.Tensor] = {"a": x.sum(0), "b": x.amax(0)}
+        for v in named.values():
+            acc = acc * 0.5 + v
+        for k in named.keys():
+            acc = acc + named[k]
+        return acc
 
 
 # ---- branches
@@ -209,6 +223,8 @@ CASES = [
      [[f32(3, 2)], [f32(6, 2)]], (11, 13, 17)),
     ("scan_outputs", ScanOutputs(), "script", ["--shape", "x:3x2", "--dynamic", "x:0"],
      [[f32(3, 2)], [f32(5, 2)]], (13, 17)),
+    ("loop_over_containers", LoopOverContainers(), "script", ["--shape", "x:3x2", "--dynamic", "x:0"],
+     [[f32(3, 2)], [f32(6, 2)]], (9, 13, 17)),
     ("branch_shapes", BranchShapes(), "script", ["--shape", "x:3x2", "--dynamic", "x:0"],
      [[f32(3, 2)], [f32(2, 2)]], (11, 13, 17)),
     ("nested_if_in_loop", NestedIfInLoop(), "script", ["--shape", "x:4x3", "--dynamic", "x:0"],
