@@ -149,4 +149,33 @@ ValueName slice_dynamic_keep_rank(SymbolicContext& ctx, const ValueName& x, cons
   return out;
 }
 
+ValueName layer_norm_decomposed(SymbolicContext& ctx, const ValueName& x, int64_t axes_count,
+                                const std::optional<ValueName>& weight,
+                                const std::optional<ValueName>& bias, double eps, ValueName* mean,
+                                ValueName* rstd) {
+  std::vector<int64_t> axes;
+  for (int64_t i = -axes_count; i < 0; ++i) axes.push_back(i);
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  auto& g = ctx.builder();
+  const ValueName m = onnx_ops::reduce(g, "ReduceMean", x, axes, true);
+  const ValueName centered = ctx.emit("Sub", {x, m});
+  const ValueName var =
+      onnx_ops::reduce(g, "ReduceMean", ctx.emit("Mul", {centered, centered}), axes, true);
+  const ValueName r = ctx.emit(
+      "Reciprocal", {ctx.emit("Sqrt", {ctx.emit("Add", {var, ctx.scalar_constant(eps, type)})})});
+  ValueName y = ctx.emit("Mul", {centered, r});
+  if (weight) y = ctx.emit("Mul", {y, *weight});
+  if (bias) y = ctx.emit("Add", {y, *bias});
+  if (mean != nullptr) *mean = m;
+  if (rstd != nullptr) *rstd = r;
+  return y;
+}
+
+ValueName gelu_erf(SymbolicContext& ctx, const ValueName& x) {
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  auto c = [&](double v) { return ctx.scalar_constant(v, type); };
+  const ValueName erf = ctx.emit("Erf", {ctx.emit("Div", {x, c(std::sqrt(2.0))})});
+  return ctx.emit("Mul", {ctx.emit("Mul", {x, c(0.5)}), ctx.emit("Add", {erf, c(1.0)})});
+}
+
 }  // namespace pt2onnx::sym

@@ -61,4 +61,14 @@ ValueName slice_dynamic_keep_rank(SymbolicContext& ctx, const ValueName& x, cons
                                   const ValueName& ends, const ValueName& axes,
                                   const ValueName& steps);
 
+// Layer normalization of `x` over its last `axes_count` axes, decomposed:
+// (x - mean) / sqrt(var + eps), then * weight and + bias where given. `mean` and `rstd`
+// (1 / sqrt(var + eps), kept dims), when asked for, receive the statistics.
+ValueName layer_norm_decomposed(SymbolicContext& ctx, const ValueName& x, int64_t axes_count,
+                                const std::optional<ValueName>& weight,
+                                const std::optional<ValueName>& bias, double eps,
+                                ValueName* mean = nullptr, ValueName* rstd = nullptr);
+// torch's exact GELU: 0.5 x (1 + erf(x / sqrt 2)).
+ValueName gelu_erf(SymbolicContext& ctx, const ValueName& x);
+
 }  // namespace pt2onnx::sym

@@ -82,16 +82,12 @@ Outputs gelu_v9(SymbolicContext& ctx, const Node& node) {
   if (node.maybeSchema() && node.maybeSchema()->argumentIndexWithName("approximate")) {
     approximate = ctx.const_string(node, "approximate");
   }
+  if (approximate != "tanh") return {gelu_erf(ctx, x)};
   auto c = [&](double v) { return ctx.scalar_constant(v, type); };
-  ValueName inner;
-  if (approximate == "tanh") {
-    ValueName cube = ctx.emit("Mul", {x, ctx.emit("Mul", {x, x})});
-    ValueName arg = ctx.emit("Mul", {c(std::sqrt(2.0 / M_PI)),
-                                     ctx.emit("Add", {x, ctx.emit("Mul", {c(0.044715), cube})})});
-    inner = ctx.emit("Tanh", {arg});
-  } else {
-    inner = ctx.emit("Erf", {ctx.emit("Div", {x, c(std::sqrt(2.0))})});
-  }
+  ValueName cube = ctx.emit("Mul", {x, ctx.emit("Mul", {x, x})});
+  ValueName arg = ctx.emit("Mul", {c(std::sqrt(2.0 / M_PI)),
+                                   ctx.emit("Add", {x, ctx.emit("Mul", {c(0.044715), cube})})});
+  ValueName inner = ctx.emit("Tanh", {arg});
   return {ctx.emit("Mul", {ctx.emit("Mul", {x, c(0.5)}), ctx.emit("Add", {inner, c(1.0)})})};
 }
 

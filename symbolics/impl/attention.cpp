@@ -12,6 +12,7 @@
 
 #include "convert/symbolic_context.h"
 #include "onnx/ops.h"
+#include "symbolics/helpers.h"
 #include "symbolics/symbolic.h"
 
 namespace pt2onnx::sym {
@@ -95,17 +96,9 @@ using LayerNorm = ValueName (*)(SymbolicContext&, const ValueName& x, const Valu
                                 const ValueName& bias, double eps);
 
 // Layer normalization over the last axis, decomposed (ONNX has LayerNormalization from 17).
-ValueName layer_norm_decomposed(SymbolicContext& ctx, const ValueName& x, const ValueName& weight,
-                                const ValueName& bias, double eps) {
-  auto& g = ctx.builder();
-  const auto dtype = ctx.dtype(x).value_or(c10::kFloat);
-  ValueName centered = ctx.emit("Sub", {x, onnx_ops::reduce(g, "ReduceMean", x, {-1}, true)});
-  ValueName var =
-      onnx_ops::reduce(g, "ReduceMean", ctx.emit("Mul", {centered, centered}), {-1}, true);
-  ValueName y = ctx.emit(
-      "Div",
-      {centered, ctx.emit("Sqrt", {ctx.emit("Add", {var, ctx.scalar_constant(eps, dtype)})})});
-  return ctx.emit("Add", {ctx.emit("Mul", {y, weight}), bias});
+ValueName layer_norm_last_axis(SymbolicContext& ctx, const ValueName& x, const ValueName& weight,
+                               const ValueName& bias, double eps) {
+  return layer_norm_decomposed(ctx, x, 1, weight, bias, eps);
 }
 
 ValueName layer_norm_onnx(SymbolicContext& ctx, const ValueName& x, const ValueName& weight,
@@ -134,15 +127,7 @@ ValueName encoder_layer(SymbolicContext& ctx, const Node& node, LayerNorm layer_
   auto feed_forward = [&](const ValueName& x) {
     ValueName hidden =
         project(ctx, x, ctx.input(node, "ffn_weight_1"), ctx.input(node, "ffn_bias_1"));
-    if (ctx.const_bool(node, "use_gelu")) {
-      const auto dtype = ctx.dtype(hidden).value_or(c10::kFloat);
-      ValueName erf =
-          ctx.emit("Erf", {ctx.emit("Div", {hidden, ctx.scalar_constant(std::sqrt(2.0), dtype)})});
-      hidden = ctx.emit("Mul", {ctx.emit("Mul", {hidden, ctx.scalar_constant(0.5, dtype)}),
-                                ctx.emit("Add", {erf, ctx.scalar_constant(1.0, dtype)})});
-    } else {
-      hidden = ctx.emit("Relu", {hidden});
-    }
+    hidden = ctx.const_bool(node, "use_gelu") ? gelu_erf(ctx, hidden) : ctx.emit("Relu", {hidden});
     return project(ctx, hidden, ctx.input(node, "ffn_weight_2"), ctx.input(node, "ffn_bias_2"));
   };
   if (norm_first) {
@@ -177,7 +162,7 @@ Outputs native_multi_head_attention_v9(SymbolicContext& ctx, const Node& node) {
 // norm_bias_2, ffn_weight_1, ffn_bias_1, ffn_weight_2, ffn_bias_2, mask=None, mask_type=None):
 // nn.TransformerEncoderLayer's fused inference path. Layer norms decomposed before opset 17.
 Outputs transformer_encoder_layer_fwd_v9(SymbolicContext& ctx, const Node& node) {
-  return {encoder_layer(ctx, node, layer_norm_decomposed)};
+  return {encoder_layer(ctx, node, layer_norm_last_axis)};
 }
 
 // Opset 17: the layer norms are ONNX LayerNormalization.

@@ -17,25 +17,14 @@ ValueName filled_like_channels(SymbolicContext& ctx, int64_t channels, double va
 }
 
 // layer_norm's decomposition, shared by layer_norm_v9 and native_layer_norm_v9 (same argument
-// names): (x - mean) * rsqrt(var + eps) * w + b, with the mean and the rsqrt (kept dims).
+// names), with the mean and the rsqrt (kept dims).
 Outputs layer_norm_decomposed(SymbolicContext& ctx, const Node& node) {
-  const ValueName x = ctx.input(node, "input");
-  const auto normalized = ctx.const_ints(node, "normalized_shape");
-  std::vector<int64_t> axes;
-  for (int64_t i = -static_cast<int64_t>(normalized.size()); i < 0; ++i) axes.push_back(i);
-  const auto type = ctx.dtype(x).value_or(c10::kFloat);
-  auto& g = ctx.builder();
-  ValueName mean = onnx_ops::reduce(g, "ReduceMean", x, axes, true);
-  ValueName centered = ctx.emit("Sub", {x, mean});
-  ValueName var =
-      onnx_ops::reduce(g, "ReduceMean", ctx.emit("Mul", {centered, centered}), axes, true);
-  ValueName rstd = ctx.emit(
-      "Reciprocal",
-      {ctx.emit("Sqrt", {ctx.emit("Add", {var, ctx.scalar_constant(ctx.const_float(node, "eps"),
-                                                                   type)})})});
-  ValueName y = ctx.emit("Mul", {centered, rstd});
-  if (!ctx.is_none(node, "weight")) y = ctx.emit("Mul", {y, ctx.input(node, "weight")});
-  if (!ctx.is_none(node, "bias")) y = ctx.emit("Add", {y, ctx.input(node, "bias")});
+  ValueName mean, rstd;
+  const ValueName y = sym::layer_norm_decomposed(
+      ctx, ctx.input(node, "input"),
+      static_cast<int64_t>(ctx.const_ints(node, "normalized_shape").size()),
+      ctx.optional_input(node, "weight"), ctx.optional_input(node, "bias"),
+      ctx.const_float(node, "eps"), &mean, &rstd);
   return {y, mean, rstd};
 }
 
