@@ -492,11 +492,16 @@ bool SymbolicContext::try_evaluate(const Node& node) {
   if (node.inputs().empty() || !node.blocks().empty() || node.hasSideEffects()) return false;
   if (const auto* schema = node.maybeSchema(); schema != nullptr && schema->is_mutable())
     return false;
+  // Tensors, even inside tuples, lists or dicts, stay with the symbolics (they become ONNX
+  // values, named and typed); optionals are decided by the None checks.
+  std::function<bool(const c10::TypePtr&)> holds_tensor = [&](const c10::TypePtr& type) {
+    if (type->kind() == c10::TypeKind::TensorType || type->kind() == c10::TypeKind::OptionalType)
+      return true;
+    const auto contained = type->containedTypes();
+    return std::any_of(contained.begin(), contained.end(), holds_tensor);
+  };
   for (const Value* out : node.outputs()) {
-    const auto kind = out->type()->kind();
-    if (kind == c10::TypeKind::TensorType || kind == c10::TypeKind::OptionalType ||
-        out->type()->isSubtypeOf(*c10::ListType::ofTensors()))
-      return false;
+    if (holds_tensor(out->type())) return false;
   }
   torch::jit::Stack stack;
   for (const Value* in : node.inputs()) {
