@@ -28,6 +28,23 @@ Outputs layer_norm_decomposed(SymbolicContext& ctx, const Node& node) {
   return {y, mean, rstd};
 }
 
+// LayerNormalization (opset 17) for layer_norm and native_layer_norm (same argument names), with
+// `outputs` of its Y, Mean, InvStdDev. It requires a scale: an omitted weight becomes ones.
+std::vector<ValueName> layer_norm_onnx(SymbolicContext& ctx, const Node& node, size_t outputs) {
+  const ValueName x = ctx.input(node, "input");
+  const auto normalized = ctx.const_ints(node, "normalized_shape");
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  ValueName scale = ctx.is_none(node, "weight")
+                        ? ctx.constant(at::ones(normalized, at::TensorOptions().dtype(type)))
+                        : ctx.input(node, "weight");
+  std::vector<ValueName> inputs = {x, scale};
+  if (!ctx.is_none(node, "bias")) inputs.push_back(ctx.input(node, "bias"));
+  return ctx.emit_n("LayerNormalization", inputs,
+                    {{"axis", -static_cast<int64_t>(normalized.size())},
+                     {"epsilon", ctx.const_float(node, "eps")}},
+                    outputs);
+}
+
 }  // namespace
 
 // aten::batch_norm(input, weight?, bias?, running_mean?, running_var?, training, momentum, eps,
@@ -64,19 +81,9 @@ Outputs layer_norm_v9(SymbolicContext& ctx, const Node& node) {
   return {layer_norm_decomposed(ctx, node)[0]};
 }
 
-// Opset 17: LayerNormalization. It requires a scale, so an omitted weight becomes ones.
+// Opset 17: LayerNormalization.
 Outputs layer_norm_v17(SymbolicContext& ctx, const Node& node) {
-  const ValueName x = ctx.input(node, "input");
-  const auto normalized = ctx.const_ints(node, "normalized_shape");
-  const auto type = ctx.dtype(x).value_or(c10::kFloat);
-  ValueName scale = ctx.is_none(node, "weight")
-                        ? ctx.constant(at::ones(normalized, at::TensorOptions().dtype(type)))
-                        : ctx.input(node, "weight");
-  std::vector<ValueName> inputs = {x, scale};
-  if (!ctx.is_none(node, "bias")) inputs.push_back(ctx.input(node, "bias"));
-  return {ctx.emit("LayerNormalization", inputs,
-                   {{"axis", -static_cast<int64_t>(normalized.size())},
-                    {"epsilon", ctx.const_float(node, "eps")}})};
+  return {layer_norm_onnx(ctx, node, 1)[0]};
 }
 
 // aten::native_layer_norm(input, normalized_shape, weight?, bias?, eps) -> (out, mean, rstd)
@@ -88,19 +95,8 @@ Outputs native_layer_norm_v9(SymbolicContext& ctx, const Node& node) {
 
 // Opset 17: LayerNormalization with its optional Mean and InvStdDev outputs.
 Outputs native_layer_norm_v17(SymbolicContext& ctx, const Node& node) {
-  const ValueName x = ctx.input(node, "input");
-  const auto normalized = ctx.const_ints(node, "normalized_shape");
-  const auto type = ctx.dtype(x).value_or(c10::kFloat);
-  ValueName scale = ctx.is_none(node, "weight")
-                        ? ctx.constant(at::ones(normalized, at::TensorOptions().dtype(type)))
-                        : ctx.input(node, "weight");
-  std::vector<ValueName> inputs = {x, scale};
-  if (!ctx.is_none(node, "bias")) inputs.push_back(ctx.input(node, "bias"));
-  auto outs = ctx.emit_n("LayerNormalization", inputs,
-                         {{"axis", -static_cast<int64_t>(normalized.size())},
-                          {"epsilon", ctx.const_float(node, "eps")}},
-                         3);
-  return {outs[0], outs[1], outs[2]};
+  auto outs = layer_norm_onnx(ctx, node, 3);
+  return Outputs(outs.begin(), outs.end());
 }
 
 // aten::native_dropout(input, p, train?) -> (out, mask): in inference the identity and an
