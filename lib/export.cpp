@@ -24,24 +24,6 @@ void log_to(const LogSink& log, LogLevel level, const std::string& message) {
 
 }  // namespace
 
-const char* error_kind_name(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::kUsage:
-      return "usage";
-    case ErrorKind::kBadInput:
-      return "bad input";
-    case ErrorKind::kUnsupported:
-      return "unsupported";
-    case ErrorKind::kInvalidOutput:
-      return "invalid output";
-    case ErrorKind::kWriteFailed:
-      return "write failed";
-    case ErrorKind::kInternal:
-      return "internal error";
-  }
-  return "error";
-}
-
 ExportSummary export_model(const ExportOptions& options, const LogSink& log, bool dump_graphs) {
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&start] {
