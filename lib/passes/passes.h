@@ -33,6 +33,10 @@ void drop_no_op_nodes(std::shared_ptr<torch::jit::Graph>& graph);
 // them (often from run-time values) is dead code.
 void drop_exception_messages(std::shared_ptr<torch::jit::Graph>& graph);
 
+// After each in-place op on a view, writes its result back into the view with aten::copy_, so
+// the tensor the view belongs to sees the write (the copy_ symbolic scatters into it).
+void write_back_views(std::shared_ptr<torch::jit::Graph>& graph);
+
 // Merges inference batch_norm into the preceding convolution (weights must be constants).
 void fold_conv_batchnorm(std::shared_ptr<torch::jit::Graph>& graph);
 
