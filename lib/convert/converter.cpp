@@ -164,7 +164,7 @@ ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& s
   for (size_t i = 0; i < flat.size(); ++i) {
     out.output_names.push_back(builder.add_output(flat[i], output_names[i]));
   }
-  apply_output_dynamic_axes(builder, out.output_names, specs, options);
+  apply_output_dynamic_axes(builder, out.output_names, specs);
   check_no_baked_dynamic_sizes(builder, specs);
   return out;
 }
