@@ -57,6 +57,7 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
     ranks.push_back(input.shape ? std::optional<int64_t>(input.shape->size()) : std::nullopt);
   }
   passes::prepare_graph(loaded.graph, ranks, options.constant_folding && options.export_params);
+  convert::check_inputs_against_consumers(*loaded.graph, specs);
   convert::infer_missing_input_ranks(*loaded.graph, specs);
   if (dump_graphs) {
     std::ostringstream text;
