@@ -141,6 +141,14 @@ ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& s
     const torch::jit::Value* value = graph.inputs()[i];
     params.emplace_back(
         builder.add_input(specs.input_names[i], input_type(value, specs.inputs[i])));
+    const InputSpec& spec = specs.inputs[i];
+    if (!spec.shape_option.empty() || !spec.dtype_option.empty()) {
+      builder.describe_input(
+          specs.input_names[i],
+          spec.shape_option +
+              (spec.shape_option.empty() || spec.dtype_option.empty() ? "" : " and ") +
+              spec.dtype_option);
+    }
   }
   std::vector<Lowered> results = ctx.convert_block(*graph.block(), params);
   if (!ctx.problems().empty()) {
