@@ -21,7 +21,10 @@ void bind_default_inputs(loader::LoadedGraph& loaded, const std::vector<bool>& k
     if (loaded.input_defaults[i] == nullptr || (i < keep.size() && keep[i])) continue;
     torch::jit::WithInsertPoint guard(graph.block()->nodes().front());
     torch::jit::Value* constant = graph.insertConstant(*loaded.input_defaults[i]);
-    constant->setType(graph.inputs()[i]->type());  // Optional[Tensor] stays optional
+    // A None keeps the argument's Optional type, so `mask is not None` folds; any other value
+    // keeps its own (a Tensor constant typed Optional[Tensor] would be a literal no lowering
+    // takes, and a Tensor can stand wherever an Optional[Tensor] is used).
+    if (loaded.input_defaults[i]->isNone()) constant->setType(graph.inputs()[i]->type());
     graph.inputs()[i]->replaceAllUsesWith(constant);
     bound.push_back(i);
   }
