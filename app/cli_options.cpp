@@ -158,10 +158,12 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
                  "directory");
   app.add_option("-o,--output", o.output_path,
                  "ONNX file to write (a directory for several models)");
-  // Read as text: CLI11's own range check prints its limits as doubles.
+  // Numbers are read as text and checked here: CLI11's messages print its limits as doubles.
   std::string jobs_text;
   app.add_option("-j,--jobs", jobs_text, "convert this many models at once (batch mode)");
-  app.add_option("--opset", o.opset, "target ONNX opset, 9 to 17")->capture_default_str();
+  std::string opset_text;
+  app.add_option("--opset", opset_text, "target ONNX opset, 9 to 17")
+      ->default_str(std::to_string(kDefaultOpset));
   app.add_option("--input-names", input_names, "comma-separated graph input names, in order");
   app.add_option("--output-names", output_names, "comma-separated graph output names, in order");
   app.add_option("--shape", shapes, "static shape of an input: NAME:D0xD1x... (repeatable)");
@@ -198,9 +200,19 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   } catch (const CLI::ParseError& e) {
     throw Error(ErrorKind::kUsage, e.what());
   }
+  if (!opset_text.empty()) {
+    const int64_t opset = parse_int(opset_text, "--opset");
+    if (opset < kMinOpset || opset > kMaxOpset) {
+      throw Error(DiagCode::kOpsetOutOfRange, "--opset " + opset_text + " is out of range (" +
+                                                  std::to_string(kMinOpset) + " to " +
+                                                  std::to_string(kMaxOpset) + ")");
+    }
+    o.opset = static_cast<int>(opset);
+  }
   if (!jobs_text.empty()) {
-    cl.jobs = static_cast<int>(parse_int(jobs_text, "-j"));
-    if (cl.jobs < 1) throw Error(DiagCode::kBadOption, "-j must be at least 1");
+    const int64_t jobs = parse_int(jobs_text, "-j");
+    if (jobs < 1) throw Error(DiagCode::kBadOption, "-j must be at least 1");
+    cl.jobs = static_cast<int>(std::min<int64_t>(jobs, 1024));  // more is never useful
   }
   if (verbose && quiet) throw Error(ErrorKind::kUsage, "--verbose and --quiet exclude each other");
   cl.verbosity = verbose ? Verbosity::kVerbose : quiet ? Verbosity::kQuiet : Verbosity::kNormal;

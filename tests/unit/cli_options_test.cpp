@@ -82,6 +82,9 @@ TEST(CliOptions, PlainRangeMessages) {
       EXPECT_EQ(std::string(e.what()), "-j must be at least 1");
     }
   }
+  EXPECT_EQ(code_of({"--opset", "abc"}), DiagCode::kBadOption);
+  EXPECT_EQ(code_of({"--opset", "4294967305"}), DiagCode::kOpsetOutOfRange);
+  EXPECT_EQ(parse({"m.pt", "-o", "m.onnx", "--opset", "11"}).command_line.options.opset, 11);
 }
 
 TEST(CliOptions, Dynamic) {
