@@ -166,7 +166,7 @@ class Resolver {
     }
   }
 
-  // The input a key names; `flag` is the occurrence for messages. A --dynamic key that names
+  // The input a key names; `occurrence` spells the option for messages. A --dynamic key that names
   // no input is an output's (nullopt).
   std::optional<size_t> input_for(const std::string& key, const std::string& occurrence,
                                   const ResolvedOptions& out, bool may_be_output) const {
