@@ -71,6 +71,16 @@ IoSpecs io_specs(const loader::LoadedGraph& loaded, const ResolvedOptions& resol
                                          " inputs after binding defaults, the options resolved " +
                                          std::to_string(resolved.inputs.size()));
   }
+  // flatten_tuple_inputs names the elements as the resolver does; if they ever diverged, every
+  // option would describe the wrong input.
+  for (size_t i = 0; i < resolved.inputs.size(); ++i) {
+    const std::string actual = i < loaded.input_names.size() ? loaded.input_names[i] : "";
+    if (!actual.empty() && actual != resolved.inputs[i].original) {
+      throw Error(DiagCode::kInternal, "graph input " + std::to_string(i) + " is '" + actual +
+                                           "', the options resolved '" +
+                                           resolved.inputs[i].original + "'");
+    }
+  }
   IoSpecs specs;
   for (const ResolvedInput& input : resolved.inputs) {
     specs.input_names.push_back(input.name);
