@@ -310,18 +310,18 @@ class Resolver {
     const char* what = "";
     switch (type->kind()) {
       case c10::TypeKind::IntType:
-        scalar = DType::kInt64, what = "int";
+        scalar = DType::kInt64, what = "an int";
         break;
       case c10::TypeKind::FloatType:
-        scalar = DType::kFloat32, what = "float";
+        scalar = DType::kFloat32, what = "a float";
         break;
       case c10::TypeKind::BoolType:
-        scalar = DType::kBool, what = "bool";
+        scalar = DType::kBool, what = "a bool";
         break;
       default:
         return;
     }
-    const std::string as = std::string("'") + input.original + "' is a " + what +
+    const std::string as = std::string("'") + input.original + "' is " + what +
                            " argument, which is a 0-d " + dtype_name(*scalar) + " input";
     if (input.shape && !input.shape->empty())
       throw Error(DiagCode::kBadInputSpec, input.shape_option + ": " + as);
