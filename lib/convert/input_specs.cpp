@@ -99,7 +99,6 @@ IoSpecs io_specs(const loader::LoadedGraph& loaded, const ResolvedOptions& resol
 }
 
 std::vector<std::string> output_names_for(const IoSpecs& specs, size_t count,
-                                          const ExportOptions& options,
                                           const std::vector<std::string>& defaults) {
   if (specs.output_names.size() > count) {
     throw Error(ErrorKind::kUsage,
