@@ -7,7 +7,9 @@
 #include <sstream>
 
 #include "convert/converter.h"
+#include "convert/first_consumers.h"
 #include "convert/input_specs.h"
+#include "convert/option_resolver.h"
 #include "loader/torchscript_loader.h"
 #include "onnx/model_writer.h"
 #include "passes/passes.h"
@@ -44,14 +46,18 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
       options.model_path, options.method,
       [&](const std::string& step) { log_to(log, LogLevel::kDebug, elapsed() + step); });
   log_to(log, LogLevel::kDebug, elapsed() + "preparing the graph");
-  passes::bind_default_inputs(loaded, options);
+  // Option keys are matched to the signature once, before binding and flattening change it.
+  const convert::ResolvedOptions resolved =
+      convert::resolve_options(convert::signature_of(loaded), options);
+  passes::bind_default_inputs(loaded, resolved.keep_argument);
   passes::flatten_tuple_inputs(loaded);
-  convert::IoSpecs specs = convert::resolve_io_specs(loaded, options);
+  convert::IoSpecs specs = convert::io_specs(loaded, resolved, options);
   std::vector<std::optional<int64_t>> ranks;
   for (const auto& input : specs.inputs) {
     ranks.push_back(input.shape ? std::optional<int64_t>(input.shape->size()) : std::nullopt);
   }
   passes::prepare_graph(loaded.graph, ranks, options.constant_folding && options.export_params);
+  convert::check_inputs_against_consumers(*loaded.graph, specs);
   convert::infer_missing_input_ranks(*loaded.graph, specs);
   if (dump_graphs) {
     std::ostringstream text;
