@@ -2,6 +2,8 @@
 
 #include <c10/util/Exception.h>
 
+#include <initializer_list>
+
 namespace pt2onnx::loader {
 
 std::string libtorch_message(const std::exception& e) {
