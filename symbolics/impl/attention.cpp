@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "convert/symbolic_context.h"
 #include "onnx/ops.h"
+#include "symbolics/context.h"
 #include "symbolics/helpers.h"
 #include "symbolics/symbolic.h"
 
