@@ -6,6 +6,9 @@ target_link_libraries(pt2onnx_torch INTERFACE ${TORCH_LIBRARIES})
 target_include_directories(pt2onnx_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
 separate_arguments(_torch_cxx_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
 target_compile_options(pt2onnx_torch INTERFACE ${_torch_cxx_flags})
+# zlib's crc32 and inflate check the archives LibTorch reads (its bundled miniz skips the CRCs).
+find_package(ZLIB REQUIRED)
+target_link_libraries(pt2onnx_torch INTERFACE ZLIB::ZLIB)
 add_library(pt2onnx::torch ALIAS pt2onnx_torch)
 
 # ONNX (ModelProto, checker, shape inference) must be the same ONNX and protobuf that LibTorch

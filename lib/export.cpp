@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 #include "convert/converter.h"
@@ -40,7 +41,13 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
                                        std::to_string(kMinOpset) + " to " +
                                        std::to_string(kMaxOpset));
   }
-  onnx_ir::check_output_location(options.output_path);  // fail before the slow part
+  // Fail before the slow part.
+  onnx_ir::check_output_location(options.output_path);
+  onnx_ir::refuse_overwriting_input(
+      options.model_path,
+      {options.output_path, (std::filesystem::path(options.output_path).parent_path() /
+                             onnx_ir::external_data_name(options.output_path))
+                                .string()});
   log_to(log, LogLevel::kDebug, elapsed() + "loading " + options.model_path);
   loader::LoadedGraph loaded = loader::load_torchscript(
       options.model_path, options.method,
