@@ -163,6 +163,17 @@ install_packages() {
   echo "$want" >"$marker"
 }
 
+# Certificate authorities this machine's administrator added (a proxy's, say) are trusted inside
+# too, or npm and apt over https would fail there where they work here.
+sync_local_cas() {
+  local src=/usr/local/share/ca-certificates dst="$ROOT/usr/local/share/ca-certificates"
+  [ -d "$src" ] || return 0
+  if ! diff -qr "$src" "$dst" >/dev/null 2>&1; then
+    rm -rf "$dst" && mkdir -p "$dst" && cp -a "$src/." "$dst/"
+    in_root update-ca-certificates >/dev/null 2>&1 || log "update-ca-certificates failed in the root"
+  fi
+}
+
 setup() {
   mkdir -p "$(dirname "$ROOT")"
   # One setup at a time: two runs started together must not debootstrap into one folder.
@@ -174,6 +185,7 @@ setup() {
     remove_root
   fi
   bootstrap
+  sync_local_cas
   install_packages
   exec 9>&-
 }
@@ -205,7 +217,8 @@ shift
 # What the command inside sees: a clean environment, the build folder of its own, the shared
 # ccache, and the caller's CI flag and PT2ONNX_* test knobs (PT2ONNX_MODELS=...).
 ENV_INSIDE=(PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}"
-            CCACHE_DIR=/ccache BUILD_DIR="${BUILD_DIR:-build-debian13}")
+            CCACHE_DIR=/ccache BUILD_DIR="${BUILD_DIR:-build-debian13}"
+            NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
 for v in CI CMAKE_ARGS CTEST_PARALLEL_LEVEL $(compgen -v PT2ONNX_ || true); do
   [ -n "${!v+x}" ] && ENV_INSIDE+=("$v=${!v}")
 done
