@@ -216,6 +216,7 @@ void register_opset9(SymbolicTable& t) {
   t.add("prim::dtype", dtype_v9);
   // fused attention fast paths (attention.cpp)
   t.add("aten::_native_multi_head_attention", native_multi_head_attention_v9);
+  t.add("aten::scaled_dot_product_attention", scaled_dot_product_attention_v9);
   t.add("aten::_transformer_encoder_layer_fwd", transformer_encoder_layer_fwd_v9);
   // environment queries: CPU inference values (environment.cpp)
   t.add("prim::device", device_v9);
