@@ -236,6 +236,6 @@ case "$cmd" in
     with_mounts 1 chroot "$ROOT" /usr/bin/env -i "${ENV_INSIDE[@]}" \
         bash -c 'cd "$0" && exec bash -i' "$REPO"
     ;;
-  clean) remove_root; rm -f "$ROOT.debootstrap.log" ;;
+  clean) remove_root; rm -f "$ROOT.debootstrap.log" "$ROOT.lock" ;;
   *) usage ;;
 esac
