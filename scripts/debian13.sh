@@ -9,6 +9,7 @@
 #   PT2ONNX_DEBIAN13_ROOT    where the root lives (default /var/cache/pt2onnx/debian13)
 #   PT2ONNX_DEBIAN13_CCACHE  ccache folder shared by runs (default <root>-ccache)
 #   PT2ONNX_DEBIAN_MIRROR    the Debian mirror; by default the one apt uses on this machine
+#   PT2ONNX_DEBIAN_SECURITY_MIRROR   the same for security updates (default: apt's, if any)
 #   BUILD_DIR                build folder inside the checkout (default build-debian13, so that
 #                            it never meets the Debian 12 build's CMake cache)
 set -euo pipefail
@@ -190,7 +191,7 @@ setup() {
   exec 9>&-
 }
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 2; }
 
 # Subcommands that with_mounts runs in the new namespace call back into this script.
 case "${1:-}" in
