@@ -116,6 +116,7 @@ void register_opset9(SymbolicTable& t) {
   t.add("aten::view", reshape_v9);
   t.add("aten::reshape", reshape_v9);
   t.add("aten::flatten", flatten_v9);
+  t.add("aten::unflatten", unflatten_v9);
   t.add("aten::permute", permute_v9);
   t.add("aten::transpose", transpose_v9);
   t.add("aten::unsqueeze", unsqueeze_v9);
