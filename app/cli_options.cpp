@@ -131,6 +131,9 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   app.add_flag("--keep-initializers-as-inputs", o.keep_initializers_as_inputs,
                "also list initializers as graph inputs");
   app.add_flag("--no-fold", no_fold, "do not fold constant subgraphs");
+  app.add_flag("--fail-on-runtime-checks", o.fail_on_runtime_checks,
+               "refuse a model that raises on a path that depends on run-time values (by "
+               "default such a check is removed, with a warning)");
   bool external_data = false, external_per_tensor = false;
   app.add_flag("--external-data", external_data,
                "write the weights to OUT.onnx.data beside the model (automatic above 2 GB)");

@@ -14,7 +14,7 @@
 #include "passes/pipeline.h"
 #include "pt2onnx/error.h"
 #include "pt2onnx/opsets.h"
-#include "symbolics/registry.h"
+#include "symbolics/tables/tables.h"
 
 namespace pt2onnx {
 namespace {
@@ -65,6 +65,12 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
   summary.output_path = options.output_path;
   summary.input_names = converted.input_names;
   summary.output_names = converted.output_names;
+  summary.warnings = converted.warnings;
+  for (const auto& w : converted.warnings) {
+    std::string text = std::string(code_name(w.code)) + ": " + w.message;
+    if (!w.source.empty()) text += " (at " + w.source + ")";
+    log_to(log, LogLevel::kWarn, text);
+  }
   log_to(log, LogLevel::kDebug, elapsed() + "writing " + options.output_path);
   onnx_ir::WriteResult written = onnx_ir::write_model(
       *converted.builder, options,
@@ -80,7 +86,7 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
 }
 
 std::string list_supported_ops(int opset) {
-  const auto& registry = sym::OpsetRegistry::builtin();
+  const auto& registry = sym::builtin_registry();
   std::ostringstream out;
   for (const auto& [key, opsets] : registry.coverage()) {
     if (opset != 0 && std::find(opsets.begin(), opsets.end(), opset) == opsets.end()) continue;

@@ -15,8 +15,10 @@ PAGE = ROOT / "docs" / "supported_ops.md"
 def render(binary):
     listing = subprocess.run([binary, "--list-ops"], capture_output=True, text=True, check=True).stdout
     rows = [line.split("\t") for line in listing.splitlines() if line.strip()]
+    # The opsets this build writes: the range the full listing spans ("9-17", "11-17, 19").
+    opsets = {int(n) for _, spans in rows for n in spans.replace("-", ",").replace(" ", "").split(",")}
     per_opset = {}
-    for v in range(9, 18):
+    for v in range(min(opsets), max(opsets) + 1):
         out = subprocess.run([binary, "--list-ops", "--opset", str(v)], capture_output=True, text=True,
                              check=True).stdout
         per_opset[v] = len([l for l in out.splitlines() if l.strip()])

@@ -92,7 +92,7 @@ std::optional<int64_t> static_dim(SymbolicContext& ctx, const ValueName& x, int6
 
 }  // namespace pt2onnx::sym
 
-// ---- (helper: math) shared numeric helpers
+// ---- numeric helpers
 #include <cmath>
 
 #include "onnx/ops.h"

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "convert/symbolic_context.h"
+#include "symbolics/context.h"
 
 namespace torch::jit {
 struct Value;
@@ -38,7 +38,7 @@ std::optional<int64_t> static_dim(SymbolicContext& ctx, const ValueName& x, int6
 
 }  // namespace pt2onnx::sym
 
-// ---- (helper: math) shared numeric helpers
+// ---- numeric helpers
 namespace pt2onnx::sym {
 
 // Python-style floor division of two integer tensors of the same type, from ops the constant

@@ -51,9 +51,6 @@ class EffectiveTable {
 
 class OpsetRegistry {
  public:
-  // Built once, explicitly, from every tables/opsetN.cpp (see registry.cpp).
-  static const OpsetRegistry& builtin();
-
   OpsetRegistry(int min_opset, int max_opset);
   SymbolicTable& table(int opset);
   EffectiveTable resolve(int target_opset) const;

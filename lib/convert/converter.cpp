@@ -6,70 +6,16 @@
 #include <set>
 #include <sstream>
 
+#include "convert/dispatcher.h"
 #include "convert/input_specs.h"
-#include "convert/symbolic_context.h"
+#include "convert/problem_report.h"
 #include "onnx/tensor_proto.h"
-#include "symbolics/registry.h"
+#include "symbolics/tables/tables.h"
 
 namespace pt2onnx::convert {
 namespace {
 
 using sym::Lowered;
-
-std::string unsupported_report(const std::map<std::string, std::vector<std::string>>& missing,
-                               int opset) {
-  const auto& registry = sym::OpsetRegistry::builtin();
-  const auto table = registry.resolve(opset);
-  std::ostringstream out;
-  out << missing.size() << (missing.size() == 1 ? " op has" : " ops have")
-      << " no ONNX lowering at opset " << opset << ":";
-  for (const auto& [kind, sources] : missing) {
-    out << "\n  " << kind;
-    if (const std::string* reason = table.mask_reason(kind)) out << " (" << *reason << ")";
-    if (auto first = registry.first_opset_supporting(kind)) {
-      if (*first > opset)
-        out << ": supported from opset " << *first << "; rerun with --opset " << *first
-            << " or later";
-    } else {
-      out << ": not supported by pt2onnx at any opset";
-    }
-    for (const auto& s : sources) out << "\n      at " << s;
-  }
-  return out.str();
-}
-
-// Ops without a lowering come first, grouped by op with up to three source lines each; then
-// the other problems, each with its source line.
-std::string problems_report(const std::vector<sym::NodeProblem>& problems, int opset) {
-  std::map<std::string, std::vector<std::string>> missing;
-  for (const auto& p : problems) {
-    if (!p.missing_symbolic) continue;
-    auto& sources = missing[p.node_kind];
-    if (sources.size() < 3 && !p.source.empty() &&
-        std::find(sources.begin(), sources.end(), p.source) == sources.end())
-      sources.push_back(p.source);
-  }
-  std::ostringstream out;
-  if (!missing.empty()) out << unsupported_report(missing, opset);
-  if (missing.size() == problems.size()) return out.str();
-  out << (missing.empty() ? "" : "\n") << "conversion failed at opset " << opset << ":";
-  for (const auto& p : problems) {
-    if (p.missing_symbolic) continue;
-    out << "\n  " << p.node_kind << ": " << p.message;
-    if (!p.source.empty()) out << "\n      at " << p.source;
-  }
-  return out.str();
-}
-
-ErrorKind worst_kind(const std::vector<sym::NodeProblem>& problems) {
-  for (const auto& p : problems) {
-    if (p.kind == ErrorKind::kInternal) return ErrorKind::kInternal;
-  }
-  for (const auto& p : problems) {
-    if (p.kind == ErrorKind::kUnsupported) return ErrorKind::kUnsupported;
-  }
-  return problems.front().kind;
-}
 
 onnx::TypeProto input_type(const torch::jit::Value* value, const InputSpec& spec) {
   const auto kind = value->type()->kind();
@@ -97,7 +43,6 @@ onnx::TypeProto input_type(const torch::jit::Value* value, const InputSpec& spec
   return type;
 }
 
-// ---- (helper: cells-dicts) output names from a returned dict
 // A model that returns one dict (torchvision's segmentation models: {"out": ..., "aux": ...})
 // has its values as outputs, in insertion order; the default names are its keys when they are
 // strings that are free to use as graph names. A dict is lowered as a kList of its values with
@@ -118,15 +63,13 @@ std::vector<std::string> dict_key_names(const std::vector<Lowered>& results,
   }
   return names;
 }
-// ---- (end helper: cells-dicts)
 
 }  // namespace
 
 ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& specs,
                              const ExportOptions& options) {
   const torch::jit::Graph& graph = *loaded.graph;
-  const auto& registry = sym::OpsetRegistry::builtin();
-  const sym::EffectiveTable table = registry.resolve(options.opset);
+  const auto& registry = sym::builtin_registry();
 
   ConvertedGraph out;
   out.builder = std::make_unique<onnx_ir::GraphBuilder>(options.opset, options.constant_folding);
@@ -135,17 +78,18 @@ ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& s
   for (const auto& name : specs.output_names) builder.fresh_name(name);  // reserve them
   out.input_names = specs.input_names;
 
-  sym::SymbolicContext ctx(builder, table, options);
+  Dispatcher dispatcher(
+      builder, registry,
+      DispatchSettings{options.opset, options.export_params, !options.fail_on_runtime_checks});
   std::vector<Lowered> params;
   for (size_t i = 0; i < graph.inputs().size(); ++i) {
     const torch::jit::Value* value = graph.inputs()[i];
     params.emplace_back(
         builder.add_input(specs.input_names[i], input_type(value, specs.inputs[i])));
   }
-  std::vector<Lowered> results = ctx.convert_block(*graph.block(), params);
-  if (!ctx.problems().empty()) {
-    throw Error(worst_kind(ctx.problems()), problems_report(ctx.problems(), options.opset));
-  }
+  std::vector<Lowered> results = dispatcher.convert_block(*graph.block(), params);
+  throw_if_problems(dispatcher.problems(), options.opset);
+  out.warnings = dispatcher.warnings();
 
   std::vector<onnx_ir::ValueName> flat;
   for (const auto& r : results) {
@@ -154,13 +98,13 @@ ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& s
     } else if (r.kind == Lowered::Kind::kList) {
       flat.insert(flat.end(), r.items.begin(), r.items.end());
     } else {
-      throw Error(ErrorKind::kUnsupported,
+      throw Error(DiagCode::kUnsupportedOutput,
                   "the model returns None or a non-tensor value, which "
                   "ONNX graphs cannot output");
     }
   }
   const std::vector<std::string> output_names =
-      output_names_for(specs, flat.size(), options, dict_key_names(results, builder));
+      output_names_for(specs, flat.size(), dict_key_names(results, builder));
   for (size_t i = 0; i < flat.size(); ++i) {
     out.output_names.push_back(builder.add_output(flat[i], output_names[i]));
   }

@@ -10,6 +10,7 @@
 #include "convert/input_specs.h"
 #include "loader/torchscript_loader.h"
 #include "onnx/graph_builder.h"
+#include "pt2onnx/error.h"
 #include "pt2onnx/options.h"
 
 namespace pt2onnx::convert {
@@ -18,6 +19,7 @@ struct ConvertedGraph {
   std::unique_ptr<onnx_ir::GraphBuilder> builder;
   std::vector<std::string> input_names;
   std::vector<std::string> output_names;
+  std::vector<Diagnostic> warnings;
 };
 
 ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& specs,

@@ -113,7 +113,6 @@ IoSpecs resolve_io_specs(const loader::LoadedGraph& loaded, const ExportOptions&
 }
 
 std::vector<std::string> output_names_for(const IoSpecs& specs, size_t count,
-                                          const ExportOptions& options,
                                           const std::vector<std::string>& defaults) {
   if (specs.output_names.size() > count) {
     throw Error(ErrorKind::kUsage,

@@ -39,7 +39,6 @@ IoSpecs resolve_io_specs(const loader::LoadedGraph& loaded, const ExportOptions&
 // The user's names, else `defaults` when there is one per output (a returned dict's keys) and
 // the user gave none, else "output" for a single output and "output_0", "output_1", ... otherwise.
 std::vector<std::string> output_names_for(const IoSpecs& specs, size_t count,
-                                          const ExportOptions& options,
                                           const std::vector<std::string>& defaults = {});
 void apply_output_dynamic_axes(onnx_ir::GraphBuilder& builder,
                                const std::vector<std::string>& output_names, const IoSpecs& specs,

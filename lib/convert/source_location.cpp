@@ -3,9 +3,9 @@
 
 #include <string>
 
-#include "convert/symbolic_context.h"
+#include "convert/source_location.h"
 
-namespace pt2onnx::sym {
+namespace pt2onnx::convert {
 namespace {
 
 std::string trim(std::string s) {
@@ -17,7 +17,7 @@ std::string trim(std::string s) {
 
 }  // namespace
 
-std::string describe_source(const Node& node) {
+std::string describe_source(const torch::jit::Node& node) {
   torch::jit::SourceRange range = node.sourceRange();
   // Loaded models carry the serialized code's ranges; the user's own file and line are
   // recorded beside them.
@@ -34,4 +34,24 @@ std::string describe_source(const Node& node) {
   return out;
 }
 
-}  // namespace pt2onnx::sym
+std::string module_scope(const torch::jit::Node& node) {
+  std::string path;
+  // Node's accessors for its call stack and scope are not const in every LibTorch.
+  auto& n = const_cast<torch::jit::Node&>(node);
+  if (auto stack = n.callstack()) {
+    for (const auto& frame : (*stack)->vec()) {
+      const auto& instance = std::get<2>(frame);
+      if (!instance || instance->instance_name().empty()) continue;
+      path += (path.empty() ? "" : ".") + instance->instance_name();
+    }
+    if (!path.empty()) return path;
+  }
+  // A trace names scopes "__module.layer1/__module.layer1.0": the innermost one is the path.
+  if (n.scope() == nullptr || n.scope()->isBlank()) return "";
+  std::string name = n.scope()->name().toUnqualString();
+  static const std::string kPrefix = "__module.";
+  if (name.rfind(kPrefix, 0) == 0) name = name.substr(kPrefix.size());
+  return name;
+}
+
+}  // namespace pt2onnx::convert

@@ -39,14 +39,14 @@ DiagCode general_code(ErrorKind kind) {
   return DiagCode::kInternal;
 }
 
-Diagnostic single(DiagCode code, const std::string& message) {
+}  // namespace
+
+Diagnostic make_diagnostic(DiagCode code, const std::string& message) {
   Diagnostic d;
   d.code = code;
   d.message = message;
   return d;
 }
-
-}  // namespace
 
 const char* code_name(DiagCode code) { return info(code).name; }
 ErrorKind code_kind(DiagCode code) { return info(code).kind; }
@@ -79,14 +79,26 @@ const char* error_kind_name(ErrorKind kind) {
 }
 
 Error::Error(DiagCode code, const std::string& message)
-    : std::runtime_error(message), kind_(code_kind(code)), diagnostics_{single(code, message)} {}
+    : std::runtime_error(message),
+      kind_(code_kind(code)),
+      diagnostics_{make_diagnostic(code, message)} {}
 
 Error::Error(ErrorKind kind, const std::string& message)
-    : std::runtime_error(message), kind_(kind), diagnostics_{single(general_code(kind), message)} {}
+    : std::runtime_error(message),
+      kind_(kind),
+      diagnostics_{make_diagnostic(general_code(kind), message)} {}
 
 Error::Error(ErrorKind kind, std::vector<Diagnostic> diagnostics, const std::string& formatted)
     : std::runtime_error(formatted), kind_(kind), diagnostics_(std::move(diagnostics)) {
-  if (diagnostics_.empty()) diagnostics_.push_back(single(general_code(kind), formatted));
+  if (diagnostics_.empty()) diagnostics_.push_back(make_diagnostic(general_code(kind), formatted));
+}
+
+Error needs_opset_error(int first_opset, const std::string& what) {
+  Diagnostic d;
+  d.code = DiagCode::kNeedsOpset;
+  d.message = what + " needs opset " + std::to_string(first_opset);
+  d.first_opset = first_opset;
+  return Error(ErrorKind::kUnsupported, {d}, d.message);
 }
 
 }  // namespace pt2onnx

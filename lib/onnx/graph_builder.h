@@ -119,6 +119,28 @@ class GraphBuilder {
   int64_t node_count_ = 0;
 };
 
+// Opens a subgraph for its lifetime: finish() closes it and returns it; left unfinished (an
+// error on the way out), the subgraph is closed and dropped.
+class SubgraphScope {
+ public:
+  SubgraphScope(GraphBuilder& builder, const std::string& name) : builder_(builder) {
+    builder_.begin_subgraph(name);
+  }
+  ~SubgraphScope() {
+    if (open_) builder_.end_subgraph();
+  }
+  SubgraphScope(const SubgraphScope&) = delete;
+  SubgraphScope& operator=(const SubgraphScope&) = delete;
+  std::shared_ptr<onnx::GraphProto> finish() {
+    open_ = false;
+    return builder_.end_subgraph();
+  }
+
+ private:
+  GraphBuilder& builder_;
+  bool open_ = true;
+};
+
 // TypeProto helpers.
 onnx::TypeProto tensor_type(int32_t elem_type);
 onnx::TypeProto tensor_type(int32_t elem_type, const std::vector<int64_t>& dims);

@@ -67,9 +67,9 @@ ValueName strided_slice_by_gather(GraphBuilder& g, const ValueName& x,
     const int64_t rank = dims ? static_cast<int64_t>(dims->size()) : 0;
     const int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
     if (!dims || axis < 0 || axis >= rank || !(*dims)[static_cast<size_t>(axis)]) {
-      throw Error(ErrorKind::kUnsupported,
-                  "slicing with a step along an axis whose size is known only at run time "
-                  "needs opset 10 or later (ONNX Slice-1 has no steps)");
+      throw needs_opset_error(10,
+                              "slicing with a step along an axis whose size is known only at "
+                              "run time (ONNX Slice-1 has no steps)");
     }
     const int64_t n = *(*dims)[static_cast<size_t>(axis)];
     const int64_t step = steps[i];
@@ -104,8 +104,7 @@ ValueName slice(GraphBuilder& g, const ValueName& x, const std::vector<int64_t>&
 ValueName slice_dynamic(GraphBuilder& g, const ValueName& x, const ValueName& starts,
                         const ValueName& ends, const ValueName& axes, const ValueName& steps) {
   if (g.opset() < 10) {
-    throw Error(ErrorKind::kUnsupported,
-                "slicing with bounds computed at run time needs opset 10 or later");
+    throw needs_opset_error(10, "slicing with bounds computed at run time");
   }
   std::vector<ValueName> inputs = {x, starts, ends, axes};
   if (!steps.empty()) inputs.push_back(steps);

@@ -18,8 +18,9 @@ void collect_raises(torch::jit::Block* block, std::vector<torch::jit::Node*>& ra
 
 // An exception's message is built before the check that raises it (`torch._assert(h == 224,
 // f"got {x.shape}")` formats the shape first), often from values only known at run time. The
-// converter never needs the text: a raise it cannot rule out is refused with its source line.
-// So the message becomes a constant and dead-code elimination removes the formatting.
+// converter never needs that text: a dropped or refused check is reported with its source line,
+// and a message known as written in the source. So a message built at run time becomes the
+// empty string and dead-code elimination removes the formatting.
 void drop_exception_messages(std::shared_ptr<torch::jit::Graph>& graph) {
   std::vector<torch::jit::Node*> raises;
   collect_raises(graph->block(), raises);
@@ -29,7 +30,7 @@ void drop_exception_messages(std::shared_ptr<torch::jit::Graph>& graph) {
       if (in->node()->kind() == c10::prim::Constant) continue;
       if (!in->type()->isSubtypeOf(*c10::StringType::get())) continue;
       torch::jit::WithInsertPoint guard(raise);
-      raise->replaceInput(i, graph->insertConstant(std::string("(message built at run time)")));
+      raise->replaceInput(i, graph->insertConstant(std::string()));
     }
   }
 }

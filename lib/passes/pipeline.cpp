@@ -25,11 +25,9 @@ void prepare_graph(std::shared_ptr<torch::jit::Graph>& graph,
   torch::jit::RemoveListMutation(graph);       // ... become plain lists (append -> ListConstruct)
   torch::jit::RemoveTensorMutation(graph);     // x.add_(y) -> x = x.add(y) where alias-safe
   torch::jit::ConstantPropagation(graph);
-  drop_no_op_nodes(graph);
+  drop_no_op_nodes(graph);                          // dropout/detach/contiguous in eval mode
   torch::jit::EliminateCommonSubexpression(graph);  // key.shape == value.shape of one tensor
-  if (fold_weights)
-    fold_conv_batchnorm(
-        graph);  // as torch.onnx does in eval mode  // dropout/detach/contiguous in eval mode
+  if (fold_weights) fold_conv_batchnorm(graph);     // as torch.onnx does in eval mode
   torch::jit::EliminateDeadCode(graph);
 }
 

@@ -4,6 +4,7 @@
 #include "symbolics/impl/activation.h"
 #include "symbolics/impl/arithmetic.h"
 #include "symbolics/impl/attention.h"
+#include "symbolics/impl/casts.h"
 #include "symbolics/impl/control_flow.h"
 #include "symbolics/impl/conv_pool.h"
 #include "symbolics/impl/dicts.h"
@@ -24,3 +25,5 @@
 #include "symbolics/impl/rnn.h"
 #include "symbolics/impl/rnn_cells.h"
 #include "symbolics/impl/shape.h"
+#include "symbolics/impl/sorting.h"
+#include "symbolics/impl/torchscript_values.h"

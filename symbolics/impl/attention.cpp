@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "convert/symbolic_context.h"
 #include "onnx/ops.h"
+#include "symbolics/context.h"
 #include "symbolics/helpers.h"
 #include "symbolics/symbolic.h"
 
@@ -143,7 +143,7 @@ ValueName encoder_layer(SymbolicContext& ctx, const Node& node, LayerNorm layer_
 // triangle of an L x S matrix), added as -inf. A constant for static lengths; from opset 14,
 // Trilu over an -inf matrix of the run-time lengths.
 ValueName causal_mask(SymbolicContext& ctx, const ValueName& q, const ValueName& k,
-                      c10::ScalarType dtype) {
+                      c10::ScalarType dtype, bool has_trilu) {
   const auto l = static_dim(ctx, q, -2);
   const auto s = static_dim(ctx, k, -2);
   const double inf = std::numeric_limits<double>::infinity();
@@ -152,9 +152,9 @@ ValueName causal_mask(SymbolicContext& ctx, const ValueName& q, const ValueName&
     return ctx.constant(at::zeros({*l, *s}, at::TensorOptions().dtype(dtype))
                             .masked_fill(allowed.logical_not(), -inf));
   }
-  if (ctx.opset() < 14) {
-    ctx.fail_unsupported(
-        "causal scaled_dot_product_attention over dynamic sequence lengths needs opset 14 (Trilu)");
+  if (!has_trilu) {
+    ctx.needs_opset(14,
+                    "causal scaled_dot_product_attention over dynamic sequence lengths (Trilu)");
   }
   auto& g = ctx.builder();
   const ValueName size = ctx.emit("Concat",
@@ -165,15 +165,13 @@ ValueName causal_mask(SymbolicContext& ctx, const ValueName& q, const ValueName&
   return ctx.emit("Trilu", {all, ctx.int_constant(1)}, {{"upper", 1}});
 }
 
-}  // namespace
-
 // aten::scaled_dot_product_attention(query, key, value, Tensor? attn_mask=None,
 // float dropout_p=0., bool is_causal=False, *, float? scale=None, bool enable_gqa=False), which
 // torch 2.x's nn.MultiheadAttention and encoder layers call when no weights are asked for:
 // softmax(q k^T * scale + mask) v over (..., L, E) queries and (..., S, E) keys. A boolean mask
 // is True where a query may attend (the opposite of _native_multi_head_attention's); a float mask
 // is added. The default scale is 1/sqrt(E). Dropout is random, so only p = 0 converts.
-Outputs scaled_dot_product_attention_v9(SymbolicContext& ctx, const Node& node) {
+Outputs scaled_dot_product_attention(SymbolicContext& ctx, const Node& node, bool has_trilu) {
   const ValueName q = ctx.input(node, "query");
   const ValueName k = ctx.input(node, "key");
   const ValueName v = ctx.input(node, "value");
@@ -201,7 +199,7 @@ Outputs scaled_dot_product_attention_v9(SymbolicContext& ctx, const Node& node) 
   ValueName scores = ctx.emit(
       "MatMul", {ctx.emit("Mul", {q, scale}), ctx.emit("Transpose", {k}, {{"perm", perm}})});
   if (ctx.const_bool(node, "is_causal")) {
-    scores = ctx.emit("Add", {scores, causal_mask(ctx, q, k, dtype)});
+    scores = ctx.emit("Add", {scores, causal_mask(ctx, q, k, dtype, has_trilu)});
   }
   if (auto mask = ctx.optional_input(node, "attn_mask")) {
     ValueName m = *mask;
@@ -216,6 +214,17 @@ Outputs scaled_dot_product_attention_v9(SymbolicContext& ctx, const Node& node) 
   // Softmax over the last axis is the same at every opset (before 13 it flattens to 2-d there).
   ValueName weights = ctx.emit("Softmax", {scores}, {{"axis", -1}});
   return {ctx.emit("MatMul", {weights, v})};
+}
+
+}  // namespace
+
+// Static causal lengths at opset 9; dynamic ones need Trilu (opset 14).
+Outputs scaled_dot_product_attention_v9(SymbolicContext& ctx, const Node& node) {
+  return scaled_dot_product_attention(ctx, node, false);
+}
+
+Outputs scaled_dot_product_attention_v14(SymbolicContext& ctx, const Node& node) {
+  return scaled_dot_product_attention(ctx, node, true);
 }
 
 // aten::_native_multi_head_attention(query, key, value, int embed_dim, int num_head, qkv_weight,

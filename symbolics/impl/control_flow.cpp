@@ -1,5 +1,6 @@
-// prim::If, prim::Loop and the TorchScript plumbing around them: lists, tuples, scalars taken
-// from tensors, sizes, None checks. See docs/torchscript.md for how each construct maps to ONNX.
+// prim::If and prim::Loop, and the lists their blocks change. The values around them (tuples,
+// sizes, scalars taken from tensors, None checks) are in torchscript_values.cpp. See
+// docs/torchscript.md for how each construct maps to ONNX.
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
 
@@ -136,15 +137,9 @@ std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
                                                  const std::vector<const torch::jit::Value*>& lists,
                                                  std::vector<size_t>& unset) {
   auto& g = ctx.builder();
-  g.begin_subgraph(name);
+  onnx_ir::SubgraphScope subgraph(g, name);
   std::vector<Lowered> list_values;
-  std::vector<Lowered> outs;
-  try {
-    outs = convert_block_tracking(ctx, block, {}, lists, list_values);
-  } catch (...) {
-    g.end_subgraph();
-    throw;
-  }
+  std::vector<Lowered> outs = convert_block_tracking(ctx, block, {}, lists, list_values);
   outs.insert(outs.end(), list_values.begin(), list_values.end());
   output_types.clear();
   for (size_t i = 0; i < outs.size(); ++i) {
@@ -158,7 +153,6 @@ std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
       continue;
     }
     if (out.kind != (is_list ? Lowered::Kind::kSequence : Lowered::Kind::kTensor)) {
-      g.end_subgraph();
       const std::string what = jit_out != nullptr ? jit_out->type()->annotation_str() : "list";
       ctx.fail_unsupported(
           "this if's condition is known only at run time and its branches give a " + what +
@@ -170,7 +164,7 @@ std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
     const auto* type = g.type_of(result);
     output_types.push_back(type != nullptr ? *type : onnx::TypeProto());
   }
-  return g.end_subgraph();
+  return subgraph.finish();
 }
 
 // Gives the outputs `unset` of `graph` a zero of the type the other branch gives them.
@@ -211,13 +205,39 @@ void fill_unset_outputs(SymbolicContext& ctx, onnx::GraphProto& graph,
 // only the branch taken; otherwise ONNX If with one subgraph per branch.
 namespace {
 
+// The prim::RaiseException a branch ends in, if it raises.
+const Node* raise_of(const torch::jit::Block& block) {
+  for (const Node* n : block.nodes()) {
+    if (n->kind() == c10::prim::RaiseException) return n;
+  }
+  return nullptr;
+}
+
+// Which branch runs: known at conversion time, or the only one that does not raise when
+// run-time checks are dropped (as tracing and torch.onnx do: ONNX graphs cannot raise).
+std::optional<bool> taken_branch(SymbolicContext& ctx, const Node& node) {
+  if (auto known = ctx.known_value(node.input(0))) {
+    return known->isBool()  ? known->toBool()
+           : known->isInt() ? known->toInt() != 0
+                            : known->toTensor().item<bool>();
+  }
+  const Node* then_raise = raise_of(*node.blocks()[0]);
+  const Node* else_raise = raise_of(*node.blocks()[1]);
+  if ((then_raise == nullptr) == (else_raise == nullptr) || !ctx.drop_run_time_checks())
+    return std::nullopt;
+  const Node* raise = then_raise != nullptr ? then_raise : else_raise;
+  std::string message = "a check that raises on a run-time condition was removed";
+  if (auto text = ctx.known_value(raise->input(0)); text && text->isString()) {
+    if (!text->toStringRef().empty()) message += ": " + text->toStringRef();
+  }
+  ctx.warn(*raise, DiagCode::kDroppedRunTimeCheck, message);
+  return then_raise == nullptr;
+}
+
 Outputs if_node(SymbolicContext& ctx, const Node& node, bool sequences) {
   const torch::jit::Value* cond = node.input(0);
-  if (auto known = ctx.known_value(cond)) {
-    const bool taken = known->isBool()  ? known->toBool()
-                       : known->isInt() ? known->toInt() != 0
-                                        : known->toTensor().item<bool>();
-    const torch::jit::Block& branch = *node.blocks()[taken ? 0 : 1];
+  if (auto taken = taken_branch(ctx, node)) {
+    const torch::jit::Block& branch = *node.blocks()[*taken ? 0 : 1];
     const auto lists = mutated_lists(branch);
     std::vector<Lowered> list_values;
     auto outs = convert_block_tracking(ctx, branch, {}, lists, list_values);
@@ -235,9 +255,9 @@ Outputs if_node(SymbolicContext& ctx, const Node& node, bool sequences) {
   }
   for (const auto* list : lists) {
     if (!sequences) {
-      ctx.fail_unsupported(
-          "a list changed inside an if whose condition is known only at run time "
-          "needs opset 13 (sequences in Loop/If)");
+      ctx.needs_opset(13,
+                      "a list changed inside an if whose condition is known only at run time "
+                      "(sequences in Loop/If)");
     }
     const auto elem = list->type()->containedTypes();
     if (elem.empty() || elem[0]->kind() != c10::TypeKind::TensorType) {
@@ -369,9 +389,8 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
   std::vector<ValueName> list_inits;
   for (const auto* list : lists) {
     if (!sequences)
-      ctx.fail_unsupported(
-          "a list built in a loop of a count known only at run time needs opset 13 (sequences in "
-          "Loop/If)");
+      ctx.needs_opset(
+          13, "a list built in a loop of a count known only at run time (sequences in Loop/If)");
     Lowered l = ctx.lowered(list);
     if (l.kind == Lowered::Kind::kSequence) {
       list_inits.push_back(l.name);
@@ -389,13 +408,12 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
     }
   }
 
-  g.begin_subgraph("loop_body");
+  onnx_ir::SubgraphScope subgraph(g, "loop_body");
   std::vector<Lowered> params;
   params.emplace_back(
       g.add_input(g.fresh_name("iteration"), onnx_ir::tensor_type(onnx::TensorProto::INT64, {})));
-  const ValueName cond_in =
-      g.add_input(g.fresh_name("condition"), onnx_ir::tensor_type(onnx::TensorProto::BOOL, {}));
-  (void)cond_in;
+  // The body's condition input: TorchScript's loop body does not read it.
+  g.add_input(g.fresh_name("condition"), onnx_ir::tensor_type(onnx::TensorProto::BOOL, {}));
   std::vector<onnx::TypeProto> carried_types;
   for (const auto& c : carried) {
     const auto* t = g.type_of(c);
@@ -411,17 +429,10 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
                            g.add_input(g.fresh_name(list_inits[i] + "_in"), list_types.back())));
   }
   std::vector<Lowered> list_values;
-  std::vector<Lowered> outs;
-  try {
-    outs = convert_block_tracking(ctx, body, params, lists, list_values);
-  } catch (...) {
-    g.end_subgraph();
-    throw;
-  }
+  std::vector<Lowered> outs = convert_block_tracking(ctx, body, params, lists, list_values);
   std::vector<onnx::TypeProto> out_types;
   for (size_t i = 0; i < outs.size(); ++i) {
     if (outs[i].kind != Lowered::Kind::kTensor) {
-      g.end_subgraph();
       ctx.fail_unsupported("a loop that carries a list or None is not supported yet");
     }
     ValueName value = outs[i].name;
@@ -442,7 +453,6 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
   }
   for (size_t i = 0; i < lists.size(); ++i) {
     if (list_values[i].kind != Lowered::Kind::kSequence) {
-      g.end_subgraph();
       ctx.fail_unsupported("a list changed in a loop that is not an ONNX sequence");
     }
     const ValueName result = g.add_output(list_values[i].name, list_values[i].name);
@@ -451,7 +461,7 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
     out_types.push_back(t != nullptr && t->has_sequence_type() ? onnx_ir::relaxed_type(*t)
                                                                : list_types[i]);
   }
-  auto body_graph = g.end_subgraph();
+  auto body_graph = subgraph.finish();
   std::vector<ValueName> inputs = {trip, start_cond};
   inputs.insert(inputs.end(), carried.begin(), carried.end());
   inputs.insert(inputs.end(), list_inits.begin(), list_inits.end());
@@ -468,155 +478,5 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
 Outputs Loop_v9(SymbolicContext& ctx, const Node& node) { return loop(ctx, node, false); }
 // Opset 13: Loop-13 carries sequences, so lists the body changes become loop-carried sequences.
 Outputs Loop_v13(SymbolicContext& ctx, const Node& node) { return loop(ctx, node, true); }
-
-// prim::ListUnpack(list) -> elements: a list known element-wise, or a 1-d tensor of static
-// length (x.size() unpacked into b, c, h, w).
-Outputs ListUnpack_v9(SymbolicContext& ctx, const Node& node) {
-  Lowered list = ctx.lowered(node.input(0));
-  const size_t n = node.outputs().size();
-  if (list.kind == Lowered::Kind::kList) {
-    if (list.items.size() != n) ctx.fail_invalid("ListUnpack of a list of the wrong length");
-    return Outputs(list.items.begin(), list.items.end());
-  }
-  const ValueName t = ctx.tensor(node.input(0));
-  Outputs outs;
-  for (size_t i = 0; i < n; ++i) {
-    outs.emplace_back(
-        ctx.emit("Gather", {t, ctx.int_constant(static_cast<int64_t>(i))}, {{"axis", 0}}));
-  }
-  return outs;
-}
-
-// prim::TupleConstruct / prim::TupleUnpack (what LowerAllTuples leaves, e.g. around outputs).
-Outputs TupleConstruct_v9(SymbolicContext& ctx, const Node& node) {
-  std::vector<ValueName> items;
-  for (const auto* in : node.inputs()) {
-    Lowered l = ctx.lowered(in);
-    if (l.kind == Lowered::Kind::kList) {
-      items.insert(items.end(), l.items.begin(), l.items.end());
-    } else {
-      items.push_back(ctx.tensor(in));
-    }
-  }
-  return {Lowered::list(items)};
-}
-
-Outputs TupleUnpack_v9(SymbolicContext& ctx, const Node& node) { return ListUnpack_v9(ctx, node); }
-
-// aten::size.int(Tensor self, int dim) -> int: the static size where known, else
-// Gather(Shape(x), dim).
-Outputs size_v9(SymbolicContext& ctx, const Node& node) {
-  const ValueName x = ctx.input(node, "self");
-  if (node.inputs().size() == 1) {
-    if (auto shape = ctx.static_shape(x)) return {ctx.ints_constant(*shape)};
-    return {ctx.emit("Shape", {x})};
-  }
-  return {onnx_ops::dim_size(ctx.builder(), x, ctx.const_int(node, "dim"))};
-}
-
-// aten::dim(Tensor self) -> int: always known (ranks are static in ONNX).
-Outputs dim_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.int_constant(ctx.require_rank(ctx.input(node, "self")))};
-}
-
-// aten::len.Tensor / len.t: the length of a list known element-wise, or dim 0 of a tensor.
-Outputs len_v9(SymbolicContext& ctx, const Node& node) {
-  Lowered l = ctx.lowered(node.input(0));
-  if (l.kind == Lowered::Kind::kList)
-    return {ctx.int_constant(static_cast<int64_t>(l.items.size()))};
-  if (l.kind == Lowered::Kind::kSequence) return {ctx.emit("SequenceLength", {l.name})};
-  return {onnx_ops::dim_size(ctx.builder(), ctx.tensor(node.input(0)), 0)};
-}
-
-// prim::NumToTensor / aten::ScalarImplicit / prim::unchecked_cast: same data, other JIT type.
-Outputs passthrough_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.lowered(node.input(0))};
-}
-
-// aten::Int / aten::Float / aten::Bool of a one-element tensor: a 0-d value of that type.
-Outputs Int_v9(SymbolicContext& ctx, const Node& node) {
-  ValueName x = ctx.tensor(node.input(0));
-  if (ctx.rank(x) != 0) x = ctx.emit("Reshape", {x, ctx.ints_constant({})});
-  return {ctx.cast(x, c10::kLong)};
-}
-
-Outputs Float_v9(SymbolicContext& ctx, const Node& node) {
-  ValueName x = ctx.tensor(node.input(0));
-  if (ctx.rank(x) != 0) x = ctx.emit("Reshape", {x, ctx.ints_constant({})});
-  return {ctx.cast(x, c10::kFloat)};
-}
-
-Outputs Bool_v9(SymbolicContext& ctx, const Node& node) {
-  ValueName x = ctx.tensor(node.input(0));
-  if (ctx.rank(x) != 0) x = ctx.emit("Reshape", {x, ctx.ints_constant({})});
-  return {ctx.cast(x, c10::kBool)};
-}
-
-// aten::__is__ / aten::__isnot__: decided at conversion time. None checks on optionals, and
-// identity of tensors (`query is key` in nn.MultiheadAttention): one graph value is one tensor,
-// distinct graph values are taken as distinct tensors.
-namespace {
-bool is_same_object(SymbolicContext& ctx, const Node& node) {
-  if (node.input(0) == node.input(1)) return true;
-  const bool a_none = ctx.lowered(node.input(0)).kind == Lowered::Kind::kNone;
-  const bool b_none = ctx.lowered(node.input(1)).kind == Lowered::Kind::kNone;
-  if (a_none || b_none) return a_none == b_none;
-  const auto is_tensor = [](const torch::jit::Value* v) {
-    return v->type()->kind() == c10::TypeKind::TensorType;
-  };
-  if (!is_tensor(node.input(0)) || !is_tensor(node.input(1)))
-    ctx.fail_unsupported("`is` between two values that are neither None nor tensors");
-  return false;
-}
-}  // namespace
-
-Outputs is_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.scalar_constant(is_same_object(ctx, node) ? 1 : 0, c10::kBool)};
-}
-
-Outputs isnot_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.scalar_constant(is_same_object(ctx, node) ? 0 : 1, c10::kBool)};
-}
-
-// aten::__not__(bool) -> bool
-Outputs not_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.emit("Not", {ctx.cast(ctx.tensor(node.input(0)), c10::kBool)})};
-}
-
-// prim::RaiseException on a path the converter could not rule out.
-Outputs RaiseException_v9(SymbolicContext& ctx, const Node& node) {
-  ctx.fail_unsupported(
-      "the model raises an exception on a path that depends on run-time "
-      "values; ONNX cannot raise exceptions (make the check static or remove it)");
-}
-
-// prim::Uninitialized: the placeholder TorchScript gives a variable on paths that raise or
-// break; it is never read on the paths that are exported.
-Outputs Uninitialized_v9(SymbolicContext& ctx, const Node& node) {
-  (void)ctx;
-  return Outputs(node.outputs().size(), Lowered::none());
-}
-
-// aten::warn, prim::Print-like side effects: nothing to export.
-Outputs no_op_v9(SymbolicContext& ctx, const Node& node) {
-  return Outputs(node.outputs().size(), Lowered::none());
-}
-
-// aten::__getitem__.t(t[] list, int idx) on a list known element-wise (constant index).
-Outputs getitem_v9(SymbolicContext& ctx, const Node& node) {
-  Lowered l = ctx.lowered(node.input(0));
-  const int64_t idx = ctx.const_int(node, "idx");
-  if (l.kind == Lowered::Kind::kList) {
-    const int64_t n = static_cast<int64_t>(l.items.size());
-    const int64_t i = idx < 0 ? idx + n : idx;
-    if (i < 0 || i >= n) ctx.fail_invalid("list index out of range");
-    return {l.items[static_cast<size_t>(i)]};
-  }
-  if (l.kind == Lowered::Kind::kSequence) {
-    return {ctx.emit("SequenceAt", {l.name, ctx.int_constant(idx)})};
-  }
-  // An int[] held as a 1-d tensor (x.size()[i]).
-  return {ctx.emit("Gather", {ctx.tensor(node.input(0)), ctx.int_constant(idx)}, {{"axis", 0}})};
-}
 
 }  // namespace pt2onnx::sym

@@ -296,7 +296,7 @@ Outputs max_pool_with_indices_v9(SymbolicContext& ctx, const Node& node) {
   if (stride.empty()) stride = kernel;
   const auto dilation = per_dim(ctx.const_ints(node, "dilation"), n);
   if (std::any_of(dilation.begin(), dilation.end(), [](int64_t d) { return d != 1; })) {
-    ctx.fail_unsupported("max pooling with dilation needs opset 10");
+    ctx.needs_opset(10, "max pooling with dilation");
   }
   const auto padding = per_dim(ctx.const_ints(node, "padding"), n);
   const auto pads = ctx.const_bool(node, "ceil_mode")

@@ -6,28 +6,25 @@
 
 #include <memory>
 
-#include "convert/symbolic_context.h"
+#include "symbolics/context.h"
 #include "symbolics/symbolic.h"
 
 namespace pt2onnx::sym {
 
 // prim::device(Tensor a) -> Device: the CPU (device arguments of factories are ignored).
-Outputs device_v9(SymbolicContext& ctx, const Node& node) {
-  (void)node;
+Outputs device_v9(SymbolicContext& ctx, const Node& /*node*/) {
   return {ctx.known(c10::IValue(c10::Device(c10::kCPU)))};
 }
 
 // prim::is_cuda, is_mkldnn, is_quantized, is_sparse, is_meta, is_nested, requires_grad (Tensor)
 // -> bool; aten::is_autocast_enabled(), is_autocast_cpu_enabled(), is_grad_enabled(),
 // has_torch_function(...) -> bool: false for a CPU inference graph of plain tensors.
-Outputs false_query_v9(SymbolicContext& ctx, const Node& node) {
-  (void)node;
+Outputs false_query_v9(SymbolicContext& ctx, const Node& /*node*/) {
   return {ctx.known(c10::IValue(false))};
 }
 
 // prim::layout(Tensor a) -> Layout: strided (ONNX tensors are dense).
-Outputs layout_v9(SymbolicContext& ctx, const Node& node) {
-  (void)node;
+Outputs layout_v9(SymbolicContext& ctx, const Node& /*node*/) {
   return {ctx.known(c10::IValue(static_cast<int64_t>(c10::kStrided)))};
 }
 

@@ -278,7 +278,7 @@ std::optional<ValueName> known_hann(SymbolicContext& ctx, const Node& node, c10:
 // Range for run-time bounds.
 Outputs linspace_v9(SymbolicContext& ctx, const Node& node) {
   if (auto k = known_linspace(ctx, node, dtype_or(ctx, node, c10::kFloat))) return {*k};
-  ctx.fail_unsupported("linspace with bounds computed at run time needs opset 11 (Range)");
+  ctx.needs_opset(11, "linspace with bounds computed at run time (Range)");
 }
 
 // As linspace_v9; run-time bounds give start + i * (end - start) / (steps - 1) over
@@ -302,7 +302,7 @@ Outputs linspace_v11(SymbolicContext& ctx, const Node& node) {
 // a constant; opset 9 has no Range for a run-time length.
 Outputs hann_window_v9(SymbolicContext& ctx, const Node& node) {
   if (auto k = known_hann(ctx, node, dtype_or(ctx, node, c10::kFloat))) return {*k};
-  ctx.fail_unsupported("hann_window of a length computed at run time needs opset 11 (Range)");
+  ctx.needs_opset(11, "hann_window of a length computed at run time (Range)");
 }
 
 // As hann_window_v9; a run-time length gives 0.5 - 0.5 cos(2 pi i / N) over i = Range(0, n),

@@ -8,8 +8,8 @@
 
 #include <vector>
 
-#include "convert/symbolic_context.h"
 #include "onnx/ops.h"
+#include "symbolics/context.h"
 #include "symbolics/symbolic.h"
 
 namespace pt2onnx::sym {
@@ -37,9 +37,8 @@ using IndexGrid = ValueName (*)(SymbolicContext& ctx, const ValueName& base);
 ValueName static_index_grid(SymbolicContext& ctx, const ValueName& base) {
   const auto shape = ctx.static_shape(base);
   if (!shape) {
-    ctx.fail_unsupported(
-        "writing into a slice of a tensor whose shape is only known at run time needs opset 11 "
-        "(Range)");
+    ctx.needs_opset(
+        11, "writing into a slice of a tensor whose shape is only known at run time (Range)");
   }
   int64_t numel = 1;
   for (int64_t d : *shape) numel *= d;

@@ -226,8 +226,7 @@ Outputs _dim_arange_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName like = ctx.input(node, "like");
   const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), like);
   auto size = static_dim(ctx, like, dim);
-  if (!size)
-    ctx.fail_unsupported("arange over a size known only at run time needs opset 11 (Range)");
+  if (!size) ctx.needs_opset(11, "arange over a size known only at run time (Range)");
   return {ctx.constant(at::arange(*size, at::kLong))};
 }
 

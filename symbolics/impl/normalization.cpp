@@ -103,7 +103,7 @@ Outputs native_layer_norm_v17(SymbolicContext& ctx, const Node& node) {
 // all-true mask.
 Outputs native_dropout_v9(SymbolicContext& ctx, const Node& node) {
   if (!ctx.is_none(node, "train") && ctx.const_bool(node, "train")) {
-    ctx.fail_unsupported("dropout in training mode needs opset 12 (ONNX Dropout's training_mode)");
+    ctx.needs_opset(12, "dropout in training mode (ONNX Dropout's training_mode)");
   }
   const ValueName x = ctx.input(node, "input");
   if (node.outputs().size() < 2 || node.output(1)->uses().empty()) {
@@ -157,7 +157,7 @@ double p_of(SymbolicContext& ctx, const Node& node) {
 // training. Before opset 12 ONNX Dropout has no training mode, so training fails.
 Outputs dropout_v9(SymbolicContext& ctx, const Node& node) {
   if (dropout_trains(ctx, node))
-    ctx.fail_unsupported("dropout in training mode needs opset 12 (ONNX Dropout's training_mode)");
+    ctx.needs_opset(12, "dropout in training mode (ONNX Dropout's training_mode)");
   return {ctx.tensor(node.input(0))};
 }
 

@@ -110,8 +110,7 @@ ValueName linear_by_matmul(SymbolicContext& ctx, const UpsampleArgs& a) {
     }
   } else {
     const at::Tensor* sizes = ctx.constant_of(*a.sizes);
-    if (sizes == nullptr)
-      ctx.fail_unsupported("linear interpolation before opset 11 to sizes computed at run time");
+    if (sizes == nullptr) ctx.needs_opset(11, "linear interpolation to sizes computed at run time");
     const at::Tensor s = sizes->to(at::kLong).reshape({-1});
     for (int64_t i = 0; i < spatial; ++i) {
       out_sizes.push_back(s[i].item<int64_t>());
@@ -144,9 +143,9 @@ Outputs resize_v10(SymbolicContext& ctx, const UpsampleArgs& a, const char* mode
   // Upsample-9 and Resize-10 sample linearly at asymmetric coordinates, torch at half-pixel ones:
   // linear modes go through interpolation matrices instead.
   if (std::string(mode) == "linear") return {linear_by_matmul(ctx, a)};
-  if (a.align_corners) ctx.fail_unsupported("align_corners=True needs opset 11 (Resize-11)");
+  if (a.align_corners) ctx.needs_opset(11, "align_corners=True (Resize-11)");
   auto scales = full_scales(ctx, a);
-  if (!scales) ctx.fail_unsupported("upsampling to sizes computed at run time needs opset 11");
+  if (!scales) ctx.needs_opset(11, "upsampling to sizes computed at run time");
   return {ctx.emit("Resize", {a.x, ctx.constant(at::tensor(*scales))}, {{"mode", mode}})};
 }
 
@@ -154,9 +153,9 @@ Outputs upsample_v9(SymbolicContext& ctx, const UpsampleArgs& a, const char* mod
   // Upsample-9 and Resize-10 sample linearly at asymmetric coordinates, torch at half-pixel ones:
   // linear modes go through interpolation matrices instead.
   if (std::string(mode) == "linear") return {linear_by_matmul(ctx, a)};
-  if (a.align_corners) ctx.fail_unsupported("align_corners=True needs opset 11 (Resize-11)");
+  if (a.align_corners) ctx.needs_opset(11, "align_corners=True (Resize-11)");
   auto scales = full_scales(ctx, a);
-  if (!scales) ctx.fail_unsupported("upsampling to sizes computed at run time needs opset 11");
+  if (!scales) ctx.needs_opset(11, "upsampling to sizes computed at run time");
   // Upsample-9 takes the scales as an input (an attribute before 9).
   return {ctx.emit("Upsample", {a.x, ctx.constant(at::tensor(*scales))}, {{"mode", mode}})};
 }
@@ -244,13 +243,13 @@ UpsampleArgs read_interpolate(SymbolicContext& ctx, const Node& node, std::strin
 Outputs interpolate_v9(SymbolicContext& ctx, const Node& node) {
   std::string mode;
   UpsampleArgs a = read_interpolate(ctx, node, mode);
-  if (mode == "cubic") ctx.fail_unsupported("bicubic interpolation needs opset 11");
+  if (mode == "cubic") ctx.needs_opset(11, "bicubic interpolation");
   return upsample_v9(ctx, a, mode.c_str());
 }
 Outputs interpolate_v10(SymbolicContext& ctx, const Node& node) {
   std::string mode;
   UpsampleArgs a = read_interpolate(ctx, node, mode);
-  if (mode == "cubic") ctx.fail_unsupported("bicubic interpolation needs opset 11");
+  if (mode == "cubic") ctx.needs_opset(11, "bicubic interpolation");
   return resize_v10(ctx, a, mode.c_str());
 }
 Outputs interpolate_v11(SymbolicContext& ctx, const Node& node) {

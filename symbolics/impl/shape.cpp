@@ -1,5 +1,5 @@
 // Ops that move data without computing on it: reshapes, transposes, concatenation, slicing,
-// dtype conversion.
+// splitting, repeating. Dtype conversions are in casts.cpp.
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
 
@@ -289,25 +289,6 @@ Outputs chunk_v13(SymbolicContext& ctx, const Node& node) {
   return split_runtime_sizes(ctx, x, dim, *n, piece);
 }
 
-// aten::to(self, dtype, ...) in its several overloads; only the dtype matters on CPU.
-Outputs to_v9(SymbolicContext& ctx, const Node& node) {
-  const ValueName x = ctx.tensor(node.input(0));
-  const auto* schema = node.maybeSchema();
-  if (schema && schema->argumentIndexWithName("dtype") && !ctx.is_none(node, "dtype")) {
-    auto iv = ctx.known_value(ctx.arg(node, "dtype"));
-    if (iv && iv->isInt()) return {ctx.cast(x, static_cast<c10::ScalarType>(iv->toInt()))};
-  }
-  if (schema && schema->argumentIndexWithName("other")) {
-    return {ctx.cast(x, ctx.require_dtype(ctx.input(node, "other")))};
-  }
-  return {x};
-}
-
-// aten::type_as(self, other)
-Outputs type_as_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.cast(ctx.input(node, "self"), ctx.require_dtype(ctx.input(node, "other")))};
-}
-
 // aten::contiguous / clone / detach and friends that survive the passes: identity.
 Outputs identity_v9(SymbolicContext& ctx, const Node& node) { return {ctx.tensor(node.input(0))}; }
 
@@ -508,8 +489,7 @@ ValueName repeat_interleave_by_tensor(SymbolicContext& ctx, const Node& node, co
   auto rs = ctx.static_shape(reps);
   auto size = static_dim(ctx, x, dim);
   if (!rs || !size)
-    ctx.fail_unsupported(
-        "repeat_interleave with a tensor of repeats on dynamic sizes needs opset 11");
+    ctx.needs_opset(11, "repeat_interleave with a tensor of repeats on dynamic sizes");
   int64_t n = (*rs)[0];
   if (n == 1 && *size != 1) {
     reps = ctx.emit("Expand", {reps, ctx.ints_constant({*size})});
@@ -597,8 +577,7 @@ Outputs triangle_v9(SymbolicContext& ctx, const Node& node, bool lower) {
   const int64_t diagonal = ctx.const_int(node, "diagonal");
   auto rows = static_dim(ctx, x, -2);
   auto cols = static_dim(ctx, x, -1);
-  if (!rows || !cols)
-    ctx.fail_unsupported("tril/triu on dynamic matrix axes needs opset 14 (Trilu)");
+  if (!rows || !cols) ctx.needs_opset(14, "tril/triu on dynamic matrix axes (Trilu)");
   ValueName mask = ctx.constant(triangle_mask(*rows, *cols, diagonal, lower));
   ValueName zero = ctx.scalar_constant(0, ctx.require_dtype(x));
   return {ctx.emit("Where", {mask, x, zero})};
@@ -724,33 +703,6 @@ Outputs tensor_split_v9(SymbolicContext& ctx, const Node& node) {
   return {Lowered::list(out)};
 }
 
-// aten::_cast_Byte / Char / Double / Float / Half / Int / Long / Short (self, bool non_blocking):
-// Cast.
-Outputs _cast_Byte_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.cast(ctx.input(node, "self"), c10::kByte)};
-}
-Outputs _cast_Char_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.cast(ctx.input(node, "self"), c10::kChar)};
-}
-Outputs _cast_Double_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.cast(ctx.input(node, "self"), c10::kDouble)};
-}
-Outputs _cast_Float_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.cast(ctx.input(node, "self"), c10::kFloat)};
-}
-Outputs _cast_Half_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.cast(ctx.input(node, "self"), c10::kHalf)};
-}
-Outputs _cast_Int_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.cast(ctx.input(node, "self"), c10::kInt)};
-}
-Outputs _cast_Long_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.cast(ctx.input(node, "self"), c10::kLong)};
-}
-Outputs _cast_Short_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.cast(ctx.input(node, "self"), c10::kShort)};
-}
-
 // aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]: the common shape from chained
 // (bidirectional) Expands, then each input Expanded to it.
 Outputs broadcast_tensors_v9(SymbolicContext& ctx, const Node& node) {
@@ -871,18 +823,6 @@ Outputs as_strided_v9(SymbolicContext& ctx, const Node& node) {
   idx = idx.expand(size).contiguous();
   ValueName flat = ctx.emit("Reshape", {x, ctx.ints_constant({-1})});
   return {ctx.emit("Gather", {flat, ctx.constant(idx)}, {{"axis", 0}})};
-}
-
-// aten::is_floating_point(self) -> bool: known from the dtype.
-Outputs is_floating_point_v9(SymbolicContext& ctx, const Node& node) {
-  const bool fp = c10::isFloatingType(ctx.require_dtype(ctx.input(node, "self")));
-  return {ctx.scalar_constant(fp ? 1 : 0, c10::kBool)};
-}
-
-// aten::is_pinned(self, Device? device) -> bool: never, on CPU.
-Outputs is_pinned_v9(SymbolicContext& ctx, const Node& node) {
-  (void)node;
-  return {ctx.scalar_constant(0, c10::kBool)};
 }
 
 }  // namespace pt2onnx::sym

@@ -1,41 +1,53 @@
-// Opset 10: pooling gains ceil_mode and dilations; Upsample becomes Resize; Slice takes inputs.
+// Opset 10: pooling gains ceil_mode and dilations; Upsample becomes Resize; Slice takes its
+// bounds as inputs; TopK takes k as an input; Mod with fmod, IsInf; QuantizeLinear and
+// DequantizeLinear.
 #include "symbolics/impl/all.h"
 #include "symbolics/tables/tables.h"
 
 namespace pt2onnx::sym {
 
 void register_opset10(SymbolicTable& t) {
+  // ---- conv_pool.cpp
   t.add("aten::max_pool1d", max_pool_v10);
   t.add("aten::max_pool2d", max_pool_v10);
   t.add("aten::max_pool3d", max_pool_v10);
   t.add("aten::avg_pool1d", avg_pool_v10);
   t.add("aten::avg_pool2d", avg_pool_v10);
   t.add("aten::avg_pool3d", avg_pool_v10);
+  t.add("aten::max_pool1d_with_indices", max_pool_with_indices_v10);
+  t.add("aten::max_pool2d_with_indices", max_pool_with_indices_v10);
+  t.add("aten::max_pool3d_with_indices", max_pool_with_indices_v10);
+
+  // ---- logical.cpp
+  t.add("aten::isinf", isinf_v10);
+  t.add("aten::isfinite", isfinite_v10);
+
+  // ---- math_unary.cpp
+  t.add("aten::fmod", fmod_v10);
+  t.add("aten::nan_to_num", nan_to_num_v10);
+
+  // ---- quantized.cpp
+  t.add("aten::quantize_per_tensor", quantize_per_tensor_v10);
+  t.add("aten::dequantize", dequantize_v10);
+  t.add("aten::fake_quantize_per_tensor_affine", fake_quantize_per_tensor_affine_v10);
+
+  // ---- resize.cpp
   t.add("aten::upsample_nearest1d", upsample_nearest_v10);
   t.add("aten::upsample_nearest2d", upsample_nearest_v10);
   t.add("aten::upsample_nearest3d", upsample_nearest_v10);
   t.add("aten::upsample_linear1d", upsample_linear_v10);
   t.add("aten::upsample_bilinear2d", upsample_linear_v10);
   t.add("aten::upsample_trilinear3d", upsample_linear_v10);
-  // ---- math, activations, reductions, linear algebra (helper: math)
-  t.add("aten::fmod", fmod_v10);
-  t.add("aten::nan_to_num", nan_to_num_v10);
-  t.add("aten::isinf", isinf_v10);
-  t.add("aten::isfinite", isfinite_v10);
-  // ---- tensors, indexing, factories, padding (helper: tensor)
+  t.add("aten::__interpolate", interpolate_v10);
+
+  // ---- shape.cpp
   t.add("aten::flip", flip_v10);
   t.add("aten::im2col", im2col_v10);
+
+  // ---- sorting.cpp
   t.add("aten::topk", topk_v10);
   t.add("aten::sort", sort_v10);
   t.add("aten::argsort", argsort_v10);
-  // ---- nn layers, recurrent, resampling, TorchScript lists (helper: nn)
-  t.add("aten::max_pool1d_with_indices", max_pool_with_indices_v10);
-  t.add("aten::max_pool2d_with_indices", max_pool_with_indices_v10);
-  t.add("aten::max_pool3d_with_indices", max_pool_with_indices_v10);
-  t.add("aten::__interpolate", interpolate_v10);
-  t.add("aten::quantize_per_tensor", quantize_per_tensor_v10);
-  t.add("aten::dequantize", dequantize_v10);
-  t.add("aten::fake_quantize_per_tensor_affine", fake_quantize_per_tensor_affine_v10);
 }
 
 }  // namespace pt2onnx::sym

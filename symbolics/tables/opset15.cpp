@@ -1,13 +1,10 @@
-// Opset 15: no lowering changes yet.
+// Opset 15: no lowering changes here; what the opset adds (Optional, CastLike, BatchNormalization's
+// training outputs) is not needed by any symbolic. The table exists so that every opset has one.
 #include "symbolics/impl/all.h"
 #include "symbolics/tables/tables.h"
 
 namespace pt2onnx::sym {
 
-void register_opset15(SymbolicTable& t) {
-  // ---- math, activations, reductions, linear algebra (helper: math)
-  // ---- tensors, indexing, factories, padding (helper: tensor)
-  // ---- nn layers, recurrent, resampling, TorchScript lists (helper: nn)
-}
+void register_opset15(SymbolicTable& /*t*/) {}
 
 }  // namespace pt2onnx::sym

@@ -1,9 +1,13 @@
-// One registration function per opset; each lives in tables/opsetN.cpp.
+// The built-in registry, and the one registration function per opset it is made of (each lives
+// in tables/opsetN.cpp).
 #pragma once
 
 #include "symbolics/registry.h"
 
 namespace pt2onnx::sym {
+
+// Built once, explicitly, from every tables/opsetN.cpp (tables/builtin.cpp).
+const OpsetRegistry& builtin_registry();
 
 void register_opset9(SymbolicTable& t);
 void register_opset10(SymbolicTable& t);

@@ -330,10 +330,21 @@ class ScriptLanguageTest(ConverterTest):
 
 
 class RefusalsTest(ConverterTest):
-    def test_exception_on_data_path_is_refused_with_its_line(self):
+    def test_exception_on_data_path_is_dropped_with_a_warning(self):
         pt = save_torchscript(RaisesOnData(), self.path("raise.pt"))
-        proc = convert(pt, self.path("raise.onnx"), "--shape", "x:3", check=False)
-        self.assertNotEqual(proc.returncode, 0)
+        out = self.path("raise.onnx")
+        proc = convert(pt, out, "--shape", "x:3", "--dynamic", "x:0")
+        self.assertIn("dropped-run-time-check", proc.stderr)
+        self.assertIn("too large", proc.stderr)
+        self.assertIn("test_script_language.py", proc.stderr)
+        # The exported path is the one that does not raise, at every size.
+        self.check_matches_torch(pt, out, ["x"], [[f32(3)], [f32(7)]])
+
+    def test_exception_on_data_path_is_refused_on_request(self):
+        pt = save_torchscript(RaisesOnData(), self.path("raise.pt"))
+        proc = convert(pt, self.path("raise.onnx"), "--shape", "x:3", "--fail-on-runtime-checks",
+                       check=False)
+        self.assertEqual(proc.returncode, 4)
         self.assertIn("raises an exception", proc.stderr)
         self.assertIn("test_script_language.py", proc.stderr)
         self.assertFalse(self.path("raise.onnx").exists())

@@ -2,7 +2,7 @@
 
 #include "pt2onnx/error.h"
 #include "pt2onnx/options.h"
-#include "symbolics/registry.h"
+#include "symbolics/tables/tables.h"
 
 namespace pt2onnx::sym {
 namespace {
@@ -66,7 +66,7 @@ TEST(Registry, DuplicateKeysAndBadKeysAreFatal) {
 }
 
 TEST(Registry, BuiltinTablesLoadAndCoverTheBasics) {
-  const auto& r = OpsetRegistry::builtin();
+  const auto& r = builtin_registry();
   EXPECT_EQ(r.min_opset(), kMinOpset);
   EXPECT_EQ(r.max_opset(), kMaxOpset);
   for (int opset = kMinOpset; opset <= kMaxOpset; ++opset) {

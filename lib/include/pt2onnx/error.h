@@ -41,6 +41,10 @@ struct Diagnostic {
   std::optional<int> first_opset;  // the first opset that supports what is asked, if any
 };
 
+// An error-severity diagnostic with only a code and a message (the rest filled in by whoever
+// knows the node and the opset).
+Diagnostic make_diagnostic(DiagCode code, const std::string& message);
+
 // The code's stable spelling ("no-lowering"), its exit class and its one-line meaning.
 const char* code_name(DiagCode code);
 ErrorKind code_kind(DiagCode code);
@@ -69,5 +73,9 @@ class Error : public std::runtime_error {
   ErrorKind kind_;
   std::vector<Diagnostic> diagnostics_;
 };
+
+// The error for `what` ("gather on dynamic shapes"), which has an ONNX form from `first_opset`
+// on: code needs-opset, with the first opset as data.
+Error needs_opset_error(int first_opset, const std::string& what);
 
 }  // namespace pt2onnx

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "pt2onnx/error.h"
 #include "pt2onnx/options.h"
 
 namespace pt2onnx {
@@ -22,6 +23,7 @@ struct ExportSummary {
   int64_t initializer_count = 0;
   int64_t initializer_bytes = 0;
   int64_t file_bytes = 0;
+  std::vector<Diagnostic> warnings;  // what was changed to make the model expressible
 };
 
 // Converts options.model_path to options.output_path. Throws pt2onnx::Error; on any failure no

@@ -42,6 +42,9 @@ struct ExportOptions {
   bool keep_initializers_as_inputs = false;
   bool constant_folding = true;
   ExternalDataMode external_data = ExternalDataMode::kAuto;
+  // A check that raises on a path that depends on run-time values is dropped with a warning, as
+  // tracing and torch.onnx do; with this set it is refused instead.
+  bool fail_on_runtime_checks = false;
 };
 
 }  // namespace pt2onnx

@@ -1,10 +1,7 @@
-#include "convert/symbolic_context.h"
+#include "symbolics/context.h"
 
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
-
-#include <functional>
-#include <sstream>
 
 #include "onnx/ops.h"
 #include "onnx/tensor_proto.h"
@@ -14,29 +11,16 @@ namespace {
 
 using torch::jit::Value;
 
-bool is_lazy_kind(const Node& node) {
-  // Materialized where they are used: a constant may end up an attribute, an initializer or
-  // nothing at all, and a list's elements are usually read one by one.
-  return node.kind() == c10::prim::Constant || node.kind() == c10::prim::ListConstruct;
-}
-
 std::string without_self_prefix(const std::string& debug_name) {
   static const std::string kSelf = "self.";
   return debug_name.rfind(kSelf, 0) == 0 ? debug_name.substr(kSelf.size()) : "";
 }
 
-// A trailing underscore marks an in-place aten op (relu_); a double one a dunder (__and__).
-bool is_inplace_kind(const std::string& kind) {
-  return kind.size() > 2 && kind.back() == '_' && kind[kind.size() - 2] != '_';
-}
-
 }  // namespace
 
-SymbolicContext::SymbolicContext(onnx_ir::GraphBuilder& builder, const EffectiveTable& table,
-                                 const ExportOptions& options)
-    : builder_(builder), table_(table), options_(options) {
-  scopes_.emplace_back();
-}
+SymbolicContext::SymbolicContext(onnx_ir::GraphBuilder& builder, ValueBindings& bindings,
+                                 BlockConverter& blocks, ContextSettings settings)
+    : builder_(builder), bindings_(bindings), blocks_(blocks), settings_(settings) {}
 
 // ---------------------------------------------------------------- arguments
 
@@ -89,8 +73,9 @@ bool SymbolicContext::is_number(const Node& node, const char* name) const {
 c10::IValue SymbolicContext::require_known(const Node& node, const char* name) {
   auto iv = known_value(arg(node, name));
   if (!iv) {
-    fail_unsupported(std::string("argument '") + name + "' of " + node.kind().toQualString() +
-                     " must be known at conversion time; here it is computed at run time");
+    fail(DiagCode::kRunTimeValue,
+         std::string("argument '") + name + "' of " + node.kind().toQualString() +
+             " must be known at conversion time; here it is computed at run time");
   }
   return *iv;
 }
@@ -191,7 +176,7 @@ std::optional<c10::IValue> SymbolicContext::known_value(const Value* value) {
     }
     return std::nullopt;
   }
-  const Lowered* bound = find_binding(value);
+  const Lowered* bound = bindings_.find(value);
   if (bound != nullptr && bound->kind == Lowered::Kind::kObject) return *bound->object;
   if (bound != nullptr && bound->kind == Lowered::Kind::kNone) return c10::IValue();
   if (bound == nullptr || bound->kind != Lowered::Kind::kTensor) return std::nullopt;
@@ -219,20 +204,8 @@ std::optional<c10::IValue> SymbolicContext::known_value(const Value* value) {
 
 // ---------------------------------------------------------------- values
 
-const Lowered* SymbolicContext::find_binding(const Value* value) const {
-  for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
-    auto it = scope->find(value);
-    if (it != scope->end()) return &it->second;
-  }
-  return nullptr;
-}
-
-void SymbolicContext::bind(const Value* value, Lowered lowered) {
-  scopes_.back()[value] = std::move(lowered);
-}
-
 Lowered SymbolicContext::lowered(const Value* value) {
-  if (const Lowered* bound = find_binding(value)) return *bound;
+  if (const Lowered* bound = bindings_.find(value)) return *bound;
   return materialize(value);
 }
 
@@ -241,7 +214,7 @@ Lowered SymbolicContext::lower_constant(const Value* value, const c10::IValue& i
   if (iv.isTensor() && value != nullptr) {
     const at::Tensor& t = iv.toTensor();
     const std::string param = without_self_prefix(value->debugName());
-    if (!param.empty()) return builder_.add_parameter(param, t, options_.export_params);
+    if (!param.empty()) return builder_.add_parameter(param, t, settings_.export_params);
     // Named values computed from weights (conv1.weight_fused_bn) keep their name as a hint.
     const std::string& name = value->debugName();
     const bool meaningful = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
@@ -279,7 +252,7 @@ Lowered SymbolicContext::materialize(const Value* value) {
   if (producer->kind() == c10::prim::Constant) {
     Lowered result = lower_constant(value, *torch::jit::toIValue(value));
     // Initializers live in the main graph, so the binding can too.
-    scopes_.front()[value] = result;
+    bindings_.bind_global(value, result);
     return result;
   }
   if (producer->kind() == c10::prim::ListConstruct) {
@@ -376,7 +349,7 @@ std::optional<c10::ScalarType> SymbolicContext::dtype(const ValueName& value) co
 
 c10::ScalarType SymbolicContext::require_dtype(const ValueName& value) const {
   auto t = dtype(value);
-  if (!t) fail_invalid("the element type of '" + value + "' is unknown");
+  if (!t) fail(DiagCode::kUnknownRank, "the element type of '" + value + "' is unknown");
   return *t;
 }
 
@@ -387,10 +360,10 @@ std::optional<int64_t> SymbolicContext::rank(const ValueName& value) const {
 int64_t SymbolicContext::require_rank(const ValueName& value) const {
   auto r = rank(value);
   if (!r) {
-    fail_invalid(
-        "this op needs the rank of its input, which is unknown here; give the model "
-        "inputs' shapes with --shape NAME:D0xD1x... (dynamic axes stay dynamic with "
-        "--dynamic)");
+    fail(DiagCode::kUnknownRank,
+         "this op needs the rank of its input, which is unknown here; give the model "
+         "inputs' shapes with --shape NAME:D0xD1x... (dynamic axes stay dynamic with "
+         "--dynamic)");
   }
   return *r;
 }
@@ -415,175 +388,20 @@ const at::Tensor* SymbolicContext::constant_of(const ValueName& value) const {
   return builder_.constant_of(value);
 }
 
+void SymbolicContext::fail(DiagCode code, const std::string& message) const {
+  throw Error(code, message);
+}
+
 void SymbolicContext::fail_unsupported(const std::string& message) const {
-  throw Error(ErrorKind::kUnsupported, message);
+  fail(DiagCode::kUnsupportedConstruct, message);
 }
 
 void SymbolicContext::fail_invalid(const std::string& message) const {
-  throw Error(ErrorKind::kBadInput, message);
+  fail(DiagCode::kBadArgument, message);
 }
 
-// ---------------------------------------------------------------- dispatch
-
-std::vector<Lowered> SymbolicContext::convert_block(const torch::jit::Block& block,
-                                                    const std::vector<Lowered>& params) {
-  for (const Node* node : block.nodes()) {
-    if (node->kind() == c10::prim::RaiseException) {
-      const std::string where = describe_source(*node);
-      fail_unsupported("the model raises an exception on a path that depends on run-time values" +
-                       (where.empty() ? std::string() : " (" + where + ")") +
-                       "; ONNX graphs cannot raise exceptions: make the check static or remove it");
-    }
-  }
-  scopes_.emplace_back();
-  const auto block_inputs = block.inputs();
-  for (size_t i = 0; i < block_inputs.size() && i < params.size(); ++i) {
-    bind(block_inputs[i], params[i]);
-  }
-  for (const Node* node : block.nodes()) convert_node(*node);
-  std::vector<Lowered> outputs;
-  for (const Value* out : block.outputs()) {
-    if (tainted_.count(out) != 0) {
-      outputs.push_back(Lowered::none());
-      continue;
-    }
-    try {
-      outputs.push_back(lowered(out));
-    } catch (const Error& e) {
-      problems_.push_back({e.kind(), "block output", e.what(), ""});
-      outputs.push_back(Lowered::none());
-    }
-  }
-  scopes_.pop_back();
-  return outputs;
-}
-
-SymbolicFn SymbolicContext::find_symbolic(const Node& node) const {
-  const std::string kind = node.kind().toQualString();
-  const std::string overload = node.maybeSchema() ? node.maybeSchema()->overload_name() : "";
-  SymbolicFn fn = table_.find(kind, overload);
-  if (fn == nullptr && is_inplace_kind(kind))
-    fn = table_.find(kind.substr(0, kind.size() - 1), overload);
-  return fn;
-}
-
-// Ops in `block` (nested blocks included, blocks that only raise left out) that have no lowering
-// and produce a tensor (others may still be evaluated at conversion time).
-void SymbolicContext::for_each_missing(const torch::jit::Block& block,
-                                       const std::function<void(const Node&)>& report) const {
-  for (const Node* node : block.nodes()) {
-    if (node->kind() == c10::prim::RaiseException) return;
-  }
-  for (const Node* node : block.nodes()) {
-    for (const torch::jit::Block* sub : node->blocks()) for_each_missing(*sub, report);
-    if (is_lazy_kind(*node) || find_symbolic(*node) != nullptr) continue;
-    const bool makes_tensor =
-        std::any_of(node->outputs().begin(), node->outputs().end(),
-                    [](const Value* v) { return v->type()->kind() == c10::TypeKind::TensorType; });
-    if (makes_tensor) report(*node);
-  }
-}
-
-// An op whose inputs are all known and whose outputs are not tensors (string
-// formatting, `in` on a list, str(device) ...: the shape and device checks of library code) is
-// run by LibTorch itself at conversion time, as constant propagation would with what only the
-// converter knows (ranks, static sizes, the device). Ops with side effects are left alone.
-bool SymbolicContext::try_evaluate(const Node& node) {
-  if (node.inputs().empty() || !node.blocks().empty() || node.hasSideEffects()) return false;
-  if (const auto* schema = node.maybeSchema(); schema != nullptr && schema->is_mutable())
-    return false;
-  // Tensors, even inside tuples, lists or dicts, stay with the symbolics (they become ONNX
-  // values, named and typed); optionals are decided by the None checks.
-  std::function<bool(const c10::TypePtr&)> holds_tensor = [&](const c10::TypePtr& type) {
-    if (type->kind() == c10::TypeKind::TensorType || type->kind() == c10::TypeKind::OptionalType)
-      return true;
-    const auto contained = type->containedTypes();
-    return std::any_of(contained.begin(), contained.end(), holds_tensor);
-  };
-  for (const Value* out : node.outputs()) {
-    if (holds_tensor(out->type())) return false;
-  }
-  torch::jit::Stack stack;
-  for (const Value* in : node.inputs()) {
-    auto iv = known_value(in);
-    if (!iv) return false;
-    stack.push_back(std::move(*iv));
-  }
-  // Vararg ops (aten::format) take their input count on top of the stack, as the interpreter
-  // pushes it.
-  if (const auto* schema = node.maybeSchema(); schema != nullptr && schema->is_vararg())
-    stack.emplace_back(static_cast<int64_t>(node.inputs().size()));
-  try {
-    node.getOperation()(stack);  // throws where LibTorch has no operator for the node
-  } catch (const std::exception&) {
-    return false;  // reported as an op without a lowering
-  }
-  if (stack.size() != node.outputs().size()) return false;
-  for (size_t i = 0; i < stack.size(); ++i) bind(node.output(i), known(stack[i]));
-  return true;
-}
-
-void SymbolicContext::convert_node(const Node& node) {
-  if (is_lazy_kind(node)) return;
-  const std::string kind = node.kind().toQualString();
-  const SymbolicFn fn = find_symbolic(node);
-  auto record = [&](ErrorKind error_kind, const std::string& message) {
-    problems_.push_back({error_kind, kind, message, describe_source(node)});
-    for (const Value* out : node.outputs()) tainted_.insert(out);
-  };
-  auto record_missing = [&](const Node& missing) {
-    problems_.push_back({ErrorKind::kUnsupported, missing.kind().toQualString(), "no symbolic",
-                         describe_source(missing), true});
-    for (const Value* out : missing.outputs()) tainted_.insert(out);
-  };
-  // A node fed by a failed one is skipped: its own error would only repeat the first. Ops
-  // without a lowering are still reported, nested ones too: one run lists all that is missing.
-  std::function<bool(const Value*)> tainted = [&](const Value* v) {
-    if (tainted_.count(v) != 0) return true;
-    if (v->node()->kind() != c10::prim::ListConstruct) return false;
-    return std::any_of(v->node()->inputs().begin(), v->node()->inputs().end(), tainted);
-  };
-  if (std::any_of(node.inputs().begin(), node.inputs().end(), tainted)) {
-    if (fn == nullptr) record_missing(node);
-    for (const torch::jit::Block* block : node.blocks()) {
-      for_each_missing(*block, [&](const Node& missing) { record_missing(missing); });
-    }
-    for (const Value* out : node.outputs()) tainted_.insert(out);
-    return;
-  }
-  if (try_evaluate(node)) return;
-  if (fn == nullptr) {
-    record_missing(node);
-    return;
-  }
-  Outputs outputs;
-  const size_t problems_before = problems_.size();
-  try {
-    outputs = fn(*this, node);
-  } catch (const Error& e) {
-    record(e.kind(), e.what());
-    return;
-  } catch (const std::exception& e) {
-    record(ErrorKind::kInternal, e.what());
-    return;
-  }
-  if (problems_.size() != problems_before) {
-    // A nested block failed (inside an If or Loop): its outputs would only cause follow-on errors.
-    for (const Value* out : node.outputs()) tainted_.insert(out);
-    return;
-  }
-  if (outputs.size() != node.outputs().size()) {
-    record(ErrorKind::kInternal, "the symbolic returned " + std::to_string(outputs.size()) +
-                                     " values for " + std::to_string(node.outputs().size()) +
-                                     " outputs");
-    return;
-  }
-  for (size_t i = 0; i < outputs.size(); ++i) bind(node.output(i), outputs[i]);
-  if (is_inplace_kind(kind) && !node.inputs().empty() && !outputs.empty() &&
-      node.input(0)->type()->kind() == c10::TypeKind::TensorType) {
-    // What remains in-place after RemoveMutation: later readers of `self` see the result.
-    bind(node.input(0), outputs[0]);
-  }
+void SymbolicContext::needs_opset(int first_opset, const std::string& what) const {
+  throw needs_opset_error(first_opset, what);
 }
 
 }  // namespace pt2onnx::sym

@@ -1,7 +1,11 @@
-// The one object a symbolic talks to: it reads the TorchScript node's arguments by schema name,
-// emits ONNX nodes, answers what is known about values (dtype, rank, static sizes, constant
-// values), and converts nested blocks for control flow. It also is the dispatcher: converting a
-// block means looking each node up in the effective table and calling its symbolic.
+// The API every symbolic uses: it reads the TorchScript node's arguments by schema name, binds
+// and looks up lowered values, emits ONNX nodes through the graph builder, answers what is known
+// about values (dtype, rank, static sizes, constant values), converts nested blocks through the
+// dispatcher's BlockConverter, and reports failures with a diagnostic code.
+//
+// It has no accessor for the target opset or the user's options: a symbolic is registered for
+// the opsets where its lowering is valid (symbolics/tables/), and says which opset a case needs
+// with needs_opset(). What it legitimately needs to know is passed in as a specific value.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -9,17 +13,14 @@
 #include <c10/core/ScalarType.h>
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "onnx/graph_builder.h"
 #include "pt2onnx/error.h"
-#include "pt2onnx/options.h"
-#include "symbolics/registry.h"
+#include "symbolics/bindings.h"
+#include "symbolics/block_converter.h"
 #include "symbolics/symbolic.h"
 
 namespace torch::jit {
@@ -31,23 +32,18 @@ namespace pt2onnx::sym {
 
 using torch::jit::Node;
 
-// A problem found while converting one node; the dispatcher adds where it came from.
-struct NodeProblem {
-  ErrorKind kind;
-  std::string node_kind;
-  std::string message;
-  std::string source;  // "file:line:col: `code`", empty when unknown
-  bool missing_symbolic =
-      false;  // no lowering at this opset (reported with the opsets that have one)
+// What the context needs to know of the export beyond the graph under construction.
+struct ContextSettings {
+  bool export_params = true;  // weights become initializers (else graph inputs)
+  // A branch that raises on a run-time condition is removed (with a warning) rather than refused.
+  bool drop_run_time_checks = true;
 };
 
 class SymbolicContext {
  public:
-  SymbolicContext(onnx_ir::GraphBuilder& builder, const EffectiveTable& table,
-                  const ExportOptions& options);
+  SymbolicContext(onnx_ir::GraphBuilder& builder, ValueBindings& bindings, BlockConverter& blocks,
+                  ContextSettings settings);
 
-  int opset() const { return builder_.opset(); }
-  const ExportOptions& options() const { return options_; }
   onnx_ir::GraphBuilder& builder() { return builder_; }
 
   // ---- arguments, by schema argument name ("self", "dim", ...); prim ops use "0", "1", ...
@@ -80,7 +76,9 @@ class SymbolicContext {
   Lowered lowered(const torch::jit::Value* value);
   ValueName tensor(const torch::jit::Value* value);
   std::vector<ValueName> tensor_list(const torch::jit::Value* value);
-  void bind(const torch::jit::Value* value, Lowered lowered);
+  void bind(const torch::jit::Value* value, Lowered lowered) {
+    bindings_.bind(value, std::move(lowered));
+  }
 
   // ---- emission
   ValueName emit(const std::string& op_type, const std::vector<ValueName>& inputs,
@@ -102,42 +100,36 @@ class SymbolicContext {
   std::optional<std::vector<int64_t>> static_shape(const ValueName& value) const;
   const at::Tensor* constant_of(const ValueName& value) const;
 
-  // ---- failures (the dispatcher adds the op, its source line and the opset)
-  [[noreturn]] void fail_unsupported(const std::string& message) const;
-  [[noreturn]] void fail_invalid(const std::string& message) const;
-
-  // ---- control flow and dispatch
-  // Converts the nodes of `block` into the innermost open graph after binding its parameters;
-  // returns the block's outputs.
+  // ---- nested blocks (If branches, Loop bodies, view chains re-applied after a write)
   std::vector<Lowered> convert_block(const torch::jit::Block& block,
-                                     const std::vector<Lowered>& params);
-  // Converts `node` once more with the current bindings of its inputs (a view chain re-applied
-  // after a write through it), rebinding its outputs.
-  void convert_again(const Node& node) { convert_node(node); }
-  // Problems recorded while converting (unsupported ops are reported all together).
-  const std::vector<NodeProblem>& problems() const { return problems_; }
+                                     const std::vector<Lowered>& params) {
+    return blocks_.convert_block(block, params);
+  }
+  void convert_again(const Node& node) { blocks_.convert_again(node); }
+  bool drop_run_time_checks() const { return settings_.drop_run_time_checks; }
+  void warn(const Node& where, DiagCode code, const std::string& message) {
+    blocks_.warn(where, code, message);
+  }
+
+  // ---- failures (the dispatcher adds the op, its source line, its scope and the opset)
+  [[noreturn]] void fail(DiagCode code, const std::string& message) const;
+  // A construct that has no ONNX form here (unsupported-construct).
+  [[noreturn]] void fail_unsupported(const std::string& message) const;
+  // An argument of a type or value the op cannot take (bad-argument).
+  [[noreturn]] void fail_invalid(const std::string& message) const;
+  // `what` ("gather on dynamic shapes") has an ONNX form from `first_opset` on (needs-opset);
+  // the message says so, with the opset asked for.
+  [[noreturn]] void needs_opset(int first_opset, const std::string& what) const;
 
  private:
-  void convert_node(const Node& node);
-  bool try_evaluate(const Node& node);
-  SymbolicFn find_symbolic(const Node& node) const;
-  void for_each_missing(const torch::jit::Block& block,
-                        const std::function<void(const Node&)>& report) const;
   Lowered materialize(const torch::jit::Value* value);
   Lowered lower_constant(const torch::jit::Value* value, const c10::IValue& iv);
-  const Lowered* find_binding(const torch::jit::Value* value) const;
   c10::IValue require_known(const Node& node, const char* name);
 
   onnx_ir::GraphBuilder& builder_;
-  const EffectiveTable& table_;
-  const ExportOptions& options_;
-  // One map per open graph: a value converted inside a subgraph is not visible outside it.
-  std::vector<std::unordered_map<const torch::jit::Value*, Lowered>> scopes_;
-  std::unordered_set<const torch::jit::Value*> tainted_;  // outputs of nodes that failed
-  std::vector<NodeProblem> problems_;
+  ValueBindings& bindings_;
+  BlockConverter& blocks_;
+  ContextSettings settings_;
 };
-
-// Shared by the error messages: "model.py:12:8: `y = F.grid_sample(x, grid)`".
-std::string describe_source(const Node& node);
 
 }  // namespace pt2onnx::sym

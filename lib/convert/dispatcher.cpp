@@ -1,0 +1,251 @@
+#include "convert/dispatcher.h"
+
+#include <torch/csrc/jit/ir/ir.h>
+
+#include <algorithm>
+
+#include "convert/source_location.h"
+
+namespace pt2onnx::convert {
+namespace {
+
+using sym::Lowered;
+using torch::jit::Node;
+using torch::jit::Value;
+
+bool is_lazy_kind(const Node& node) {
+  // Materialized where they are used: a constant may end up an attribute, an initializer or
+  // nothing at all, and a list's elements are usually read one by one.
+  return node.kind() == c10::prim::Constant || node.kind() == c10::prim::ListConstruct;
+}
+
+// A trailing underscore marks an in-place aten op (relu_); a double one a dunder (__and__).
+bool is_inplace_kind(const std::string& kind) {
+  return kind.size() > 2 && kind.back() == '_' && kind[kind.size() - 2] != '_';
+}
+
+bool raises(const torch::jit::Block& block) {
+  return std::any_of(block.nodes().begin(), block.nodes().end(),
+                     [](const Node* n) { return n->kind() == c10::prim::RaiseException; });
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(onnx_ir::GraphBuilder& builder, const sym::OpsetRegistry& registry,
+                       DispatchSettings settings)
+    : registry_(registry),
+      settings_(settings),
+      table_(registry.resolve(settings.opset)),
+      ctx_(builder, bindings_, *this,
+           sym::ContextSettings{settings.export_params, settings.drop_run_time_checks}) {}
+
+std::vector<Lowered> Dispatcher::convert_block(const torch::jit::Block& block,
+                                               const std::vector<Lowered>& params) {
+  for (const Node* node : block.nodes()) {
+    if (node->kind() == c10::prim::RaiseException) {
+      const std::string where = describe_source(*node);
+      throw Error(DiagCode::kRunTimeCheck,
+                  "the model raises an exception on a path that depends on run-time values" +
+                      (where.empty() ? std::string() : " (" + where + ")") +
+                      "; ONNX graphs cannot raise exceptions: make the check static or remove it");
+    }
+  }
+  sym::ValueBindings::Scope scope(bindings_);
+  const auto block_inputs = block.inputs();
+  for (size_t i = 0; i < block_inputs.size() && i < params.size(); ++i) {
+    bindings_.bind(block_inputs[i], params[i]);
+  }
+  for (const Node* node : block.nodes()) convert_node(*node);
+  std::vector<Lowered> outputs;
+  for (const Value* out : block.outputs()) {
+    if (is_tainted(out)) {
+      outputs.push_back(Lowered::none());
+      continue;
+    }
+    try {
+      outputs.push_back(ctx_.lowered(out));
+    } catch (const Error& e) {
+      Diagnostic d = e.diagnostics().front();
+      d.node_kind = "block output";
+      d.opset = settings_.opset;
+      problems_.push_back(std::move(d));
+      outputs.push_back(Lowered::none());
+    }
+  }
+  return outputs;
+}
+
+sym::SymbolicFn Dispatcher::find_symbolic(const Node& node) const {
+  const std::string kind = node.kind().toQualString();
+  const std::string overload = node.maybeSchema() ? node.maybeSchema()->overload_name() : "";
+  sym::SymbolicFn fn = table_.find(kind, overload);
+  if (fn == nullptr && is_inplace_kind(kind))
+    fn = table_.find(kind.substr(0, kind.size() - 1), overload);
+  return fn;
+}
+
+// Ops in `block` (nested blocks included, blocks that only raise left out) that have no lowering
+// and produce a tensor (others may still be evaluated at conversion time).
+void Dispatcher::for_each_missing(const torch::jit::Block& block,
+                                  const std::function<void(const Node&)>& report) const {
+  if (raises(block)) return;
+  for (const Node* node : block.nodes()) {
+    for (const torch::jit::Block* sub : node->blocks()) for_each_missing(*sub, report);
+    if (is_lazy_kind(*node) || find_symbolic(*node) != nullptr) continue;
+    const bool makes_tensor =
+        std::any_of(node->outputs().begin(), node->outputs().end(),
+                    [](const Value* v) { return v->type()->kind() == c10::TypeKind::TensorType; });
+    if (makes_tensor) report(*node);
+  }
+}
+
+// An op whose inputs are all known and whose outputs are not tensors (string
+// formatting, `in` on a list, str(device) ...: the shape and device checks of library code) is
+// run by LibTorch itself at conversion time, as constant propagation would with what only the
+// converter knows (ranks, static sizes, the device). Ops with side effects are left alone.
+bool Dispatcher::try_evaluate(const Node& node) {
+  if (node.inputs().empty() || !node.blocks().empty() || node.hasSideEffects()) return false;
+  if (const auto* schema = node.maybeSchema(); schema != nullptr && schema->is_mutable())
+    return false;
+  // Tensors, even inside tuples, lists or dicts, stay with the symbolics (they become ONNX
+  // values, named and typed); optionals are decided by the None checks.
+  std::function<bool(const c10::TypePtr&)> holds_tensor = [&](const c10::TypePtr& type) {
+    if (type->kind() == c10::TypeKind::TensorType || type->kind() == c10::TypeKind::OptionalType)
+      return true;
+    const auto contained = type->containedTypes();
+    return std::any_of(contained.begin(), contained.end(), holds_tensor);
+  };
+  for (const Value* out : node.outputs()) {
+    if (holds_tensor(out->type())) return false;
+  }
+  torch::jit::Stack stack;
+  for (const Value* in : node.inputs()) {
+    auto iv = ctx_.known_value(in);
+    if (!iv) return false;
+    stack.push_back(std::move(*iv));
+  }
+  // Vararg ops (aten::format) take their input count on top of the stack, as the interpreter
+  // pushes it.
+  if (const auto* schema = node.maybeSchema(); schema != nullptr && schema->is_vararg())
+    stack.emplace_back(static_cast<int64_t>(node.inputs().size()));
+  try {
+    node.getOperation()(stack);  // throws where LibTorch has no operator for the node
+  } catch (const std::exception&) {
+    return false;  // reported as an op without a lowering
+  }
+  if (stack.size() != node.outputs().size()) return false;
+  for (size_t i = 0; i < stack.size(); ++i) ctx_.bind(node.output(i), ctx_.known(stack[i]));
+  return true;
+}
+
+bool Dispatcher::is_tainted(const Value* value) const {
+  if (tainted_.count(value) != 0) return true;
+  if (value->node()->kind() != c10::prim::ListConstruct) return false;
+  const auto inputs = value->node()->inputs();
+  return std::any_of(inputs.begin(), inputs.end(), [&](const Value* v) { return is_tainted(v); });
+}
+
+// What a failed node would have produced or changed: its outputs, the arguments its schema
+// writes to (append's list, add_'s self), and the same for every node of its blocks (a list a
+// refused Loop appends to). A reader of any of them would see a value the failure never made.
+void Dispatcher::taint_outputs(const Node& node) {
+  for (const Value* out : node.outputs()) tainted_.insert(out);
+  if (const auto* schema = node.maybeSchema()) {
+    const auto& args = schema->arguments();
+    for (size_t i = 0; i < args.size() && i < node.inputs().size(); ++i) {
+      if (args[i].alias_info() != nullptr && args[i].alias_info()->isWrite())
+        tainted_.insert(node.input(i));
+    }
+  }
+  for (const torch::jit::Block* block : node.blocks()) {
+    for (const Node* inner : block->nodes()) taint_outputs(*inner);
+  }
+}
+
+void Dispatcher::record(const Node& node, Diagnostic d) {
+  if (d.node_kind.empty()) d.node_kind = node.kind().toQualString();
+  d.source = describe_source(node);
+  d.scope = module_scope(node);
+  d.opset = settings_.opset;
+  problems_.push_back(std::move(d));
+  taint_outputs(node);
+}
+
+void Dispatcher::warn(const Node& where, DiagCode code, const std::string& message) {
+  Diagnostic d = make_diagnostic(code, message);
+  d.severity = Severity::kWarning;
+  d.node_kind = where.kind().toQualString();
+  d.source = describe_source(where);
+  d.scope = module_scope(where);
+  d.opset = settings_.opset;
+  // A check inside a loop body or a function called twice is one check.
+  for (const auto& w : warnings_) {
+    if (w.code == d.code && w.source == d.source && w.message == d.message) return;
+  }
+  warnings_.push_back(std::move(d));
+}
+
+void Dispatcher::record_missing(const Node& node) {
+  Diagnostic d = make_diagnostic(DiagCode::kNoLowering, "no symbolic");
+  d.node_kind = node.kind().toQualString();
+  if (const std::string* reason = table_.mask_reason(d.node_kind)) d.message = *reason;
+  d.first_opset = registry_.first_opset_supporting(d.node_kind);
+  record(node, std::move(d));
+}
+
+void Dispatcher::convert_node(const Node& node) {
+  if (is_lazy_kind(node)) return;
+  const std::string kind = node.kind().toQualString();
+  const sym::SymbolicFn fn = find_symbolic(node);
+  // A node fed by a failed one is skipped: its own error would only repeat the first. Ops
+  // without a lowering are still reported, nested ones too: one run lists all that is missing.
+  if (std::any_of(node.inputs().begin(), node.inputs().end(),
+                  [&](const Value* v) { return is_tainted(v); })) {
+    if (fn == nullptr) record_missing(node);
+    for (const torch::jit::Block* block : node.blocks()) {
+      for_each_missing(*block, [&](const Node& missing) { record_missing(missing); });
+    }
+    taint_outputs(node);
+    return;
+  }
+  if (try_evaluate(node)) return;
+  if (fn == nullptr) {
+    record_missing(node);
+    return;
+  }
+  sym::Outputs outputs;
+  const size_t problems_before = problems_.size();
+  try {
+    outputs = fn(ctx_, node);
+  } catch (const Error& e) {
+    // After a nested block failed, the symbolic's own error is a consequence of that failure.
+    if (problems_.size() == problems_before) record(node, e.diagnostics().front());
+    taint_outputs(node);
+    return;
+  } catch (const std::exception& e) {
+    if (problems_.size() == problems_before)
+      record(node, make_diagnostic(DiagCode::kInternal, e.what()));
+    taint_outputs(node);
+    return;
+  }
+  if (problems_.size() != problems_before) {
+    // A nested block failed (inside an If or Loop): its outputs would only cause follow-on errors.
+    taint_outputs(node);
+    return;
+  }
+  if (outputs.size() != node.outputs().size()) {
+    record(node, make_diagnostic(DiagCode::kInternal,
+                                 "the symbolic returned " + std::to_string(outputs.size()) +
+                                     " values for " + std::to_string(node.outputs().size()) +
+                                     " outputs"));
+    return;
+  }
+  for (size_t i = 0; i < outputs.size(); ++i) ctx_.bind(node.output(i), outputs[i]);
+  if (is_inplace_kind(kind) && !node.inputs().empty() && !outputs.empty() &&
+      node.input(0)->type()->kind() == c10::TypeKind::TensorType) {
+    // What remains in-place after RemoveMutation: later readers of `self` see the result.
+    ctx_.bind(node.input(0), outputs[0]);
+  }
+}
+
+}  // namespace pt2onnx::convert

@@ -1,0 +1,162 @@
+// The TorchScript values around control flow and shape checks: tuples and list unpacking,
+// sizes and ranks, scalars taken from tensors, identity and None checks, and the no-op nodes
+// that have nothing to export.
+#include <ATen/ATen.h>
+#include <torch/csrc/jit/ir/ir.h>
+
+#include "onnx/ops.h"
+#include "symbolics/helpers.h"
+#include "symbolics/impl/torchscript_values.h"
+
+namespace pt2onnx::sym {
+
+// prim::ListUnpack(list) -> elements: a list known element-wise, or a 1-d tensor of static
+// length (x.size() unpacked into b, c, h, w).
+Outputs ListUnpack_v9(SymbolicContext& ctx, const Node& node) {
+  Lowered list = ctx.lowered(node.input(0));
+  const size_t n = node.outputs().size();
+  if (list.kind == Lowered::Kind::kList) {
+    if (list.items.size() != n) ctx.fail_invalid("ListUnpack of a list of the wrong length");
+    return Outputs(list.items.begin(), list.items.end());
+  }
+  const ValueName t = ctx.tensor(node.input(0));
+  Outputs outs;
+  for (size_t i = 0; i < n; ++i) {
+    outs.emplace_back(
+        ctx.emit("Gather", {t, ctx.int_constant(static_cast<int64_t>(i))}, {{"axis", 0}}));
+  }
+  return outs;
+}
+
+// prim::TupleConstruct / prim::TupleUnpack (what LowerAllTuples leaves, e.g. around outputs).
+Outputs TupleConstruct_v9(SymbolicContext& ctx, const Node& node) {
+  std::vector<ValueName> items;
+  for (const auto* in : node.inputs()) {
+    Lowered l = ctx.lowered(in);
+    if (l.kind == Lowered::Kind::kList) {
+      items.insert(items.end(), l.items.begin(), l.items.end());
+    } else {
+      items.push_back(ctx.tensor(in));
+    }
+  }
+  return {Lowered::list(items)};
+}
+
+Outputs TupleUnpack_v9(SymbolicContext& ctx, const Node& node) { return ListUnpack_v9(ctx, node); }
+
+// aten::size.int(Tensor self, int dim) -> int: the static size where known, else
+// Gather(Shape(x), dim).
+Outputs size_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  if (node.inputs().size() == 1) {
+    if (auto shape = ctx.static_shape(x)) return {ctx.ints_constant(*shape)};
+    return {ctx.emit("Shape", {x})};
+  }
+  return {onnx_ops::dim_size(ctx.builder(), x, ctx.const_int(node, "dim"))};
+}
+
+// aten::dim(Tensor self) -> int: always known (ranks are static in ONNX).
+Outputs dim_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.int_constant(ctx.require_rank(ctx.input(node, "self")))};
+}
+
+// aten::len.Tensor / len.t: the length of a list known element-wise, or dim 0 of a tensor.
+Outputs len_v9(SymbolicContext& ctx, const Node& node) {
+  Lowered l = ctx.lowered(node.input(0));
+  if (l.kind == Lowered::Kind::kList)
+    return {ctx.int_constant(static_cast<int64_t>(l.items.size()))};
+  if (l.kind == Lowered::Kind::kSequence) return {ctx.emit("SequenceLength", {l.name})};
+  return {onnx_ops::dim_size(ctx.builder(), ctx.tensor(node.input(0)), 0)};
+}
+
+// prim::NumToTensor / aten::ScalarImplicit / prim::unchecked_cast: same data, other JIT type.
+Outputs passthrough_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.lowered(node.input(0))};
+}
+
+// aten::Int / aten::Float / aten::Bool of a one-element tensor: a 0-d value of that type.
+Outputs Int_v9(SymbolicContext& ctx, const Node& node) {
+  ValueName x = ctx.tensor(node.input(0));
+  if (ctx.rank(x) != 0) x = ctx.emit("Reshape", {x, ctx.ints_constant({})});
+  return {ctx.cast(x, c10::kLong)};
+}
+
+Outputs Float_v9(SymbolicContext& ctx, const Node& node) {
+  ValueName x = ctx.tensor(node.input(0));
+  if (ctx.rank(x) != 0) x = ctx.emit("Reshape", {x, ctx.ints_constant({})});
+  return {ctx.cast(x, c10::kFloat)};
+}
+
+Outputs Bool_v9(SymbolicContext& ctx, const Node& node) {
+  ValueName x = ctx.tensor(node.input(0));
+  if (ctx.rank(x) != 0) x = ctx.emit("Reshape", {x, ctx.ints_constant({})});
+  return {ctx.cast(x, c10::kBool)};
+}
+
+// aten::__is__ / aten::__isnot__: decided at conversion time. None checks on optionals, and
+// identity of tensors (`query is key` in nn.MultiheadAttention): one graph value is one tensor,
+// distinct graph values are taken as distinct tensors.
+namespace {
+bool is_same_object(SymbolicContext& ctx, const Node& node) {
+  if (node.input(0) == node.input(1)) return true;
+  const bool a_none = ctx.lowered(node.input(0)).kind == Lowered::Kind::kNone;
+  const bool b_none = ctx.lowered(node.input(1)).kind == Lowered::Kind::kNone;
+  if (a_none || b_none) return a_none == b_none;
+  const auto is_tensor = [](const torch::jit::Value* v) {
+    return v->type()->kind() == c10::TypeKind::TensorType;
+  };
+  if (!is_tensor(node.input(0)) || !is_tensor(node.input(1)))
+    ctx.fail_unsupported("`is` between two values that are neither None nor tensors");
+  return false;
+}
+}  // namespace
+
+Outputs is_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.scalar_constant(is_same_object(ctx, node) ? 1 : 0, c10::kBool)};
+}
+
+Outputs isnot_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.scalar_constant(is_same_object(ctx, node) ? 0 : 1, c10::kBool)};
+}
+
+// aten::__not__(bool) -> bool
+Outputs not_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.emit("Not", {ctx.cast(ctx.tensor(node.input(0)), c10::kBool)})};
+}
+
+// prim::RaiseException on a path the converter could not rule out.
+Outputs RaiseException_v9(SymbolicContext& ctx, const Node& /*node*/) {
+  ctx.fail_unsupported(
+      "the model raises an exception on a path that depends on run-time "
+      "values; ONNX cannot raise exceptions (make the check static or remove it)");
+}
+
+// prim::Uninitialized: the placeholder TorchScript gives a variable on paths that raise or
+// break; it is never read on the paths that are exported.
+Outputs Uninitialized_v9(SymbolicContext& /*ctx*/, const Node& node) {
+  return Outputs(node.outputs().size(), Lowered::none());
+}
+
+// aten::warn, prim::Print-like side effects: nothing to export.
+Outputs no_op_v9(SymbolicContext& /*ctx*/, const Node& node) {
+  return Outputs(node.outputs().size(), Lowered::none());
+}
+
+// aten::__getitem__.t(t[] list, int idx) on a list known element-wise (constant index).
+Outputs getitem_v9(SymbolicContext& ctx, const Node& node) {
+  Lowered l = ctx.lowered(node.input(0));
+  const int64_t idx = ctx.const_int(node, "idx");
+  if (l.kind == Lowered::Kind::kList) {
+    const int64_t n = static_cast<int64_t>(l.items.size());
+    const int64_t i = idx < 0 ? idx + n : idx;
+    if (i < 0 || i >= n) ctx.fail_invalid("list index out of range");
+    return {l.items[static_cast<size_t>(i)]};
+  }
+  if (l.kind == Lowered::Kind::kSequence) {
+    return {ctx.emit("SequenceAt", {l.name, ctx.int_constant(idx)})};
+  }
+  // An int[] held as a 1-d tensor (x.size()[i]).
+  return {ctx.emit("Gather", {ctx.tensor(node.input(0)), ctx.int_constant(idx)}, {{"axis", 0}})};
+}
+
+}  // namespace pt2onnx::sym
