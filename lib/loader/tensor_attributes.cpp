@@ -73,7 +73,8 @@ void fold_tensor_attributes(torch::jit::Graph& graph, const torch::jit::Module& 
     auto value = attribute_at(module, *path);
     if (!value || !value->isTensor()) continue;
     torch::jit::WithInsertPoint at_start(graph.block()->nodes().front());
-    Value* constant = graph.insertConstant(value->toTensor());
+    // Parameters require grad, which a graph constant may not; freezing detaches them too.
+    Value* constant = graph.insertConstant(value->toTensor().detach());
     constant->setDebugName("self." + *path);
     out->replaceAllUsesWith(constant);
   }
