@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "pt2onnx/error.h"
+#include "pt2onnx/opsets.h"
 
 namespace pt2onnx::cli {
 namespace {
@@ -236,11 +237,7 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   }
   o.model_path = cl.models.front();
   if (o.output_path.empty()) throw Error(ErrorKind::kUsage, "no output given: add -o OUT.onnx");
-  if (o.opset < kMinOpset || o.opset > kMaxOpset) {
-    throw Error(ErrorKind::kUsage, "--opset " + std::to_string(o.opset) + " is out of range (" +
-                                       std::to_string(kMinOpset) + " to " +
-                                       std::to_string(kMaxOpset) + ")");
-  }
+  if (auto refusal = opset_refusal(o.opset)) throw Error(DiagCode::kOpsetOutOfRange, *refusal);
   if (!input_names.empty()) o.input_names = split_names(input_names);
   if (!output_names.empty()) o.output_names = split_names(output_names);
   check_distinct(o.input_names, "--input-names");

@@ -16,6 +16,7 @@
 #include "passes/passes.h"
 #include "passes/pipeline.h"
 #include "pt2onnx/error.h"
+#include "pt2onnx/opsets.h"
 #include "symbolics/tables/tables.h"
 
 namespace pt2onnx {
@@ -35,11 +36,8 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return std::string(buf);
   };
-  if (options.opset < kMinOpset || options.opset > kMaxOpset) {
-    throw Error(ErrorKind::kUsage, "--opset " + std::to_string(options.opset) +
-                                       " is out of range: pt2onnx writes opsets " +
-                                       std::to_string(kMinOpset) + " to " +
-                                       std::to_string(kMaxOpset));
+  if (auto refusal = opset_refusal(options.opset)) {
+    throw Error(DiagCode::kOpsetOutOfRange, *refusal);
   }
   // Fail before the slow part.
   onnx_ir::check_output_location(options.output_path);

@@ -11,6 +11,7 @@
 
 #include "loader/checked_archive.h"
 #include "loader/libtorch_message.h"
+#include "loader/tensor_attributes.h"
 #include "pt2onnx/error.h"
 
 namespace pt2onnx::loader {
@@ -122,6 +123,7 @@ LoadedGraph load_torchscript(const std::string& path, const std::string& method,
   torch::jit::Method frozen_method = frozen.get_method(method);
   LoadedGraph out;
   out.graph = frozen_method.graph()->copy();
+  fold_tensor_attributes(*out.graph, frozen);
   const auto& schema = frozen_method.function().getSchema();
   for (size_t i = 1; i < schema.arguments().size(); ++i) {
     out.input_names.push_back(schema.arguments()[i].name());

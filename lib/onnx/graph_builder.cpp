@@ -7,6 +7,7 @@
 #include <functional>
 #include <sstream>
 
+#include "compat/onnx_compat.h"
 #include "onnx/constant_folder.h"
 #include "onnx/shape_data.h"
 #include "onnx/tensor_proto.h"
@@ -245,8 +246,8 @@ void GraphBuilder::infer_types(onnx::NodeProto& node) {
         dim->set_dim_param(e.symbol);
     }
   }
-  onnx::shape_inference::InferenceContextImpl ctx(node, input_types, input_data, no_sparse,
-                                                  &symbolic_inputs);
+  auto ctx =
+      compat::node_inference_context(node, input_types, input_data, no_sparse, &symbolic_inputs);
   try {
     schema->GetTypeAndShapeInferenceFunction()(ctx);
   } catch (const std::exception& e) {
