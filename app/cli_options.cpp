@@ -206,10 +206,14 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   }
   if (!opset_text.empty()) {
     const int64_t opset = parse_int(opset_text, "--opset");
-    if (opset < kMinOpset || opset > kMaxOpset) {
+    if (opset < kMinOpset || opset > 1000) {
       throw Error(DiagCode::kOpsetOutOfRange, "--opset " + opset_text + " is out of range (" +
                                                   std::to_string(kMinOpset) + " to " +
-                                                  std::to_string(kMaxOpset) + ")");
+                                                  std::to_string(max_opset()) + ")");
+    }
+    // The same rule the library applies: it names the limit (the tables, or the linked ONNX).
+    if (auto why = opset_refusal(static_cast<int>(opset))) {
+      throw Error(DiagCode::kOpsetOutOfRange, *why);
     }
     o.opset = static_cast<int>(opset);
   }

@@ -34,38 +34,25 @@ log() { echo "== debian13: $*"; }
 
 # The mirror apt uses here for this machine's own release (not -security or -updates), read at
 # run time so that no host name is written into the project.
-host_mirror() {
-  local codename
-  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+host_mirror() { mirror_for_suite "$(host_codename)"; }
+
+# Security updates come from the URI apt uses for this machine's -security suite, if any.
+host_security_mirror() { mirror_for_suite "$(host_codename)-security"; }
+
+host_codename() { (. /etc/os-release && echo "${VERSION_CODENAME:-}"); }
+
+# The first URI apt's sources give for SUITE, in the one-line or the deb822 format.
+mirror_for_suite() {
+  local suite=$1
   {
     # one-line format: deb [options] URI SUITE COMPONENTS...
     cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
       sed -E 's/#.*//; s/\[[^]]*\]//' |
-      awk -v s="$codename" '$1 == "deb" && $3 == s { print $2 }'
-    # deb822 format: a stanza whose Suites has the codename itself
+      awk -v s="$suite" '$1 == "deb" && $3 == s { print $2 }'
+    # deb822 format: a stanza whose Suites has the suite itself
     for f in /etc/apt/sources.list.d/*.sources; do
       [ -e "$f" ] || continue
-      awk -v s="$codename" '
-        /^[[:space:]]*#/ { next }
-        /^[[:space:]]*$/ { if (uri != "" && hit) print uri; uri = ""; hit = 0; next }
-        tolower($1) == "uris:" { uri = $2 }
-        tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i == s) hit = 1 }
-        END { if (uri != "" && hit) print uri }' "$f"
-    done
-  } | head -n1
-}
-
-# Security updates come from the URI apt uses for this machine's -security suite, if any.
-host_security_mirror() {
-  local codename
-  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-  {
-    cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-      sed -E 's/#.*//; s/\[[^]]*\]//' |
-      awk -v s="$codename-security" '$1 == "deb" && $3 == s { print $2 }'
-    for f in /etc/apt/sources.list.d/*.sources; do
-      [ -e "$f" ] || continue
-      awk -v s="$codename-security" '
+      awk -v s="$suite" '
         /^[[:space:]]*#/ { next }
         /^[[:space:]]*$/ { if (uri != "" && hit) print uri; uri = ""; hit = 0; next }
         tolower($1) == "uris:" { uri = $2 }

@@ -306,6 +306,14 @@ std::vector<Dispatcher::WatchedWrite> Dispatcher::watched_writes(const Node& nod
 
 namespace {
 
+// True where `v` reaches `root` through in-place ops only: it is the root's storage itself.
+bool same_tensor_as_root(const Value* v, const Value* root) {
+  for (; v != root; v = v->node()->input(0)) {
+    if (written_tensors(*v->node()).empty()) return false;
+  }
+  return true;
+}
+
 // The write-back that lib/passes/write_back_views.cpp puts after an in-place op on a view.
 bool followed_by_write_back(const Node& node, const Value* written) {
   const Node* next = node.next();
@@ -326,11 +334,19 @@ bool Dispatcher::refresh_views(const Value* root, const Node& write, const Value
     std::vector<const Node*> chain;
     for (const Value* v = alias; v != root; v = v->node()->input(0))
       chain.insert(chain.begin(), v->node());
+    // Views are recomputed; the result of an in-place op in the chain is the tensor it wrote,
+    // so it takes the value its input now has.
     const bool recomputable = std::all_of(chain.begin(), chain.end(), [&](const Node* n) {
-      return n->owningBlock() == write.owningBlock() && written_tensors(*n).empty();
+      return n->owningBlock() == write.owningBlock() || !written_tensors(*n).empty();
     });
     if (!recomputable) return false;
-    for (const Node* n : chain) convert_node(*n);
+    for (const Node* n : chain) {
+      if (written_tensors(*n).empty()) {
+        convert_node(*n);
+      } else if (const Lowered* now = bindings_.find(n->input(0))) {
+        ctx_.bind(n->output(0), *now);
+      }
+    }
   }
   return true;
 }
@@ -361,6 +377,22 @@ void Dispatcher::check_writes(const Node& node, const std::vector<WatchedWrite>&
       continue;
     }
     if (w.written == w.root) continue;  // an in-place op on the root rebinds it
+    if (!root_changed && same_tensor_as_root(w.written, w.root)) {
+      // Written through the result of in-place ops (`y = x.add_(1); y.copy_(z)`): that result
+      // is the root's own storage, so the root, and what lies between, take the new value.
+      if (const Lowered* now = bindings_.find(w.written)) {
+        const Lowered value = *now;
+        for (const Value* v = w.written; v != w.root; v = v->node()->input(0))
+          ctx_.bind(v->node()->input(0), value);
+      }
+      if (!refresh_views(w.root, node, w.written) && read_later()) {
+        record(node, make_diagnostic(DiagCode::kDroppedMutation,
+                                     "a view of " + root_name +
+                                         " made in another block is read after this write and "
+                                         "cannot be recomputed"));
+      }
+      continue;
+    }
     if (root_changed) {
       if (!refresh_views(w.root, node, w.written) && read_later()) {
         record(node,
