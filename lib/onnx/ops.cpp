@@ -147,6 +147,19 @@ ValueName pad(GraphBuilder& g, const ValueName& x, const std::vector<int64_t>& p
   return one(g, "Pad", inputs, {{"mode", mode}});
 }
 
+ValueName pad_dynamic(GraphBuilder& g, const ValueName& x, const ValueName& pads,
+                      const std::string& mode, double value) {
+  if (g.opset() < 11) throw needs_opset_error(11, "padding by amounts computed at run time");
+  std::vector<ValueName> inputs = {x, pads};
+  if (mode == "constant") {
+    const auto elem = g.elem_type(x);
+    const auto type = elem ? onnx_ir::torch_dtype(*elem) : std::nullopt;
+    inputs.push_back(
+        g.add_constant(at::scalar_tensor(value, at::kDouble).to(type.value_or(c10::kFloat))));
+  }
+  return one(g, "Pad", inputs, {{"mode", mode}});
+}
+
 ValueName dim_size(GraphBuilder& g, const ValueName& x, int64_t axis) {
   auto dims = g.dims(x);
   if (dims) {

@@ -39,6 +39,10 @@ ValueName clip(GraphBuilder& g, const ValueName& x, std::optional<double> min,
 // input from 11.
 ValueName pad(GraphBuilder& g, const ValueName& x, const std::vector<int64_t>& pads,
               const std::string& mode, double value);
+// Pad with run-time ONNX-order pads (a 1-d int64 tensor); needs opset 11, where pads became an
+// input.
+ValueName pad_dynamic(GraphBuilder& g, const ValueName& x, const ValueName& pads,
+                      const std::string& mode, double value);
 // Shape(x)[axis] as a 0-d int64; folds to a constant when that size is static.
 ValueName dim_size(GraphBuilder& g, const ValueName& x, int64_t axis);
 

@@ -30,10 +30,41 @@ std::vector<int64_t> onnx_pads(SymbolicContext& ctx, const std::vector<int64_t>&
   return out;
 }
 
-ValueName pad_mode(SymbolicContext& ctx, const ValueName& x, const std::vector<int64_t>& pad,
+// torch pads known only at run time -> ONNX pads: a Gather from the torch list with a zero
+// appended, the positions as onnx_pads would place them (see Note [Pad order]).
+ValueName onnx_pads_at_run_time(SymbolicContext& ctx, const Node& node, const char* name,
+                                int64_t rank) {
+  const ValueName pad = ctx.cast(ctx.input(node, name), c10::kLong);
+  const auto shape = ctx.static_shape(pad);
+  if (!shape || shape->size() != 1) {
+    ctx.fail_unsupported("pad with a padding list whose length is known only at run time");
+  }
+  const int64_t n = (*shape)[0];
+  std::vector<int64_t> positions(static_cast<size_t>(n), 0);
+  for (int64_t i = 0; i < n; ++i) positions[static_cast<size_t>(i)] = i;
+  const std::vector<int64_t> where = onnx_pads(ctx, positions, rank);
+  std::vector<int64_t> index;
+  for (size_t i = 0; i < where.size(); ++i) {
+    // onnx_pads leaves 0 at unpadded axes; a padded axis reads its position in the list.
+    const int64_t axis = static_cast<int64_t>(i) % rank;
+    const bool padded = axis >= rank - n / 2;
+    index.push_back(padded ? where[i] : n);
+  }
+  const ValueName with_zero = ctx.emit("Concat", {pad, ctx.ints_constant({0})}, {{"axis", 0}});
+  return ctx.emit("Gather", {with_zero, ctx.ints_constant(index)}, {{"axis", 0}});
+}
+
+// Pad in `mode` by the list argument `name`: attribute or constant input where its values are
+// known at conversion time, a run-time input (opset 11) otherwise.
+ValueName pad_mode(SymbolicContext& ctx, const Node& node, const char* name, const ValueName& x,
                    const std::string& mode, double value) {
   const int64_t rank = ctx.require_rank(x);
-  return onnx_ops::pad(ctx.builder(), x, onnx_pads(ctx, pad, rank), mode, value);
+  if (ctx.known_value(ctx.arg(node, name))) {
+    return onnx_ops::pad(ctx.builder(), x, onnx_pads(ctx, ctx.const_ints(node, name), rank), mode,
+                         value);
+  }
+  return onnx_ops::pad_dynamic(ctx.builder(), x, onnx_pads_at_run_time(ctx, node, name, rank), mode,
+                               value);
 }
 
 // Circular padding: per padded axis, Concat(x[-begin:], x, x[:end]).
@@ -61,17 +92,17 @@ ValueName pad_circular(SymbolicContext& ctx, ValueName x, const std::vector<int6
 // opset 11, input from 11, through onnx_ops::pad).
 Outputs constant_pad_nd_v9(SymbolicContext& ctx, const Node& node) {
   const double value = ctx.is_none(node, "value") ? 0.0 : ctx.const_float(node, "value");
-  return {pad_mode(ctx, ctx.input(node, "self"), ctx.const_ints(node, "pad"), "constant", value)};
+  return {pad_mode(ctx, node, "pad", ctx.input(node, "self"), "constant", value)};
 }
 
 // aten::reflection_pad1d/2d/3d(self, int[] padding): Pad reflect.
 Outputs reflection_pad_v9(SymbolicContext& ctx, const Node& node) {
-  return {pad_mode(ctx, ctx.input(node, "self"), ctx.const_ints(node, "padding"), "reflect", 0.0)};
+  return {pad_mode(ctx, node, "padding", ctx.input(node, "self"), "reflect", 0.0)};
 }
 
 // aten::replication_pad1d/2d/3d(self, int[] padding): Pad edge.
 Outputs replication_pad_v9(SymbolicContext& ctx, const Node& node) {
-  return {pad_mode(ctx, ctx.input(node, "self"), ctx.const_ints(node, "padding"), "edge", 0.0)};
+  return {pad_mode(ctx, node, "padding", ctx.input(node, "self"), "edge", 0.0)};
 }
 
 // aten::_pad_circular(self, int[] pad): slices and Concat.
@@ -82,15 +113,14 @@ Outputs _pad_circular_v9(SymbolicContext& ctx, const Node& node) {
 // aten::pad(self, int[] pad, str mode="constant", float? value=None): by mode.
 Outputs pad_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
-  const auto pad = ctx.const_ints(node, "pad");
   const std::string mode = ctx.const_string(node, "mode");
   if (mode == "constant") {
     const double value = ctx.is_none(node, "value") ? 0.0 : ctx.const_float(node, "value");
-    return {pad_mode(ctx, x, pad, "constant", value)};
+    return {pad_mode(ctx, node, "pad", x, "constant", value)};
   }
-  if (mode == "reflect") return {pad_mode(ctx, x, pad, "reflect", 0.0)};
-  if (mode == "replicate") return {pad_mode(ctx, x, pad, "edge", 0.0)};
-  if (mode == "circular") return {pad_circular(ctx, x, pad)};
+  if (mode == "reflect") return {pad_mode(ctx, node, "pad", x, "reflect", 0.0)};
+  if (mode == "replicate") return {pad_mode(ctx, node, "pad", x, "edge", 0.0)};
+  if (mode == "circular") return {pad_circular(ctx, x, ctx.const_ints(node, "pad"))};
   ctx.fail_unsupported("pad mode '" + mode + "'");
 }
 
