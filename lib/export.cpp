@@ -48,7 +48,7 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
                                 .string()});
   log_to(log, LogLevel::kDebug, elapsed() + "loading " + options.model_path);
   loader::LoadedGraph loaded = loader::load_torchscript(
-      options.model_path, options.method,
+      options.model_path, options.method, options.op_libraries,
       [&](const std::string& step) { log_to(log, LogLevel::kDebug, elapsed() + step); });
   log_to(log, LogLevel::kDebug, elapsed() + "preparing the graph");
   // Option keys are matched to the signature once, before binding and flattening change it.
