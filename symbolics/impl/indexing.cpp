@@ -423,9 +423,15 @@ Outputs masked_scatter_v11(SymbolicContext& ctx, const Node& node) {
 }
 
 // aten::one_hot(self, int num_classes=-1): OneHot-9 with int64 depth and values; -1 infers
-// max(self) + 1 at run time.
+// max(self) + 1 at run time. OneHot takes the depth as an input, so it may be a run-time value
+// (a run-time -1 is refused by the runtime: OneHot's depth must be positive).
 Outputs one_hot_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.cast(ctx.input(node, "self"), c10::kLong);
+  if (!ctx.known_value(ctx.arg(node, "num_classes"))) {
+    const ValueName depth = ctx.emit(
+        "Reshape", {ctx.cast(ctx.input(node, "num_classes"), c10::kLong), ctx.ints_constant({1})});
+    return {ctx.emit("OneHot", {x, depth, ctx.ints_constant({0, 1})}, {{"axis", -1}})};
+  }
   const int64_t n = ctx.const_int(node, "num_classes");
   ValueName depth;
   if (n >= 0) {

@@ -68,16 +68,32 @@ Outputs outer_v9(SymbolicContext& ctx, const Node& node) {
   return {ctx.emit("Mul", {onnx_ops::unsqueeze(ctx.builder(), in[0], {1}), in[1]})};
 }
 
-// aten::baddbmm(self, batch1, batch2, *, beta=1, alpha=1) = beta * self + alpha * batch1 @ batch2
+// aten::baddbmm(self, batch1, batch2, *, beta=1, alpha=1) = beta * self + alpha * batch1 @ batch2.
+// alpha and beta may be computed at run time; torch ignores self where beta is 0 (a NaN in self
+// does not propagate), so a run-time beta selects 0 there rather than multiplying.
 Outputs baddbmm_v9(SymbolicContext& ctx, const Node& node) {
   ValueName self = ctx.input(node, "self");
   ValueName prod = ctx.emit("MatMul", {ctx.input(node, "batch1"), ctx.input(node, "batch2")});
   const auto type = ctx.dtype(prod).value_or(c10::kFloat);
-  const double alpha = ctx.const_float(node, "alpha");
-  const double beta = ctx.const_float(node, "beta");
-  if (alpha != 1.0) prod = ctx.emit("Mul", {prod, ctx.scalar_constant(alpha, type)});
-  if (beta == 0.0) return {prod};
-  if (beta != 1.0) self = ctx.emit("Mul", {self, ctx.scalar_constant(beta, type)});
+  const auto alpha = ctx.known_value(ctx.arg(node, "alpha"));
+  const auto beta = ctx.known_value(ctx.arg(node, "beta"));
+  if (!alpha) {
+    prod = ctx.emit("Mul", {prod, ctx.cast(ctx.input(node, "alpha"), type)});
+  } else if (ctx.const_float(node, "alpha") != 1.0) {
+    prod = ctx.emit("Mul", {prod, ctx.scalar_constant(ctx.const_float(node, "alpha"), type)});
+  }
+  if (!beta) {
+    const ValueName b = ctx.cast(ctx.input(node, "beta"), type);
+    const ValueName zero = ctx.scalar_constant(0, type);
+    // Equal takes floats only from opset 11: beta is 0 where it is neither below nor above it.
+    const ValueName nonzero =
+        ctx.emit("Or", {ctx.emit("Less", {b, zero}), ctx.emit("Greater", {b, zero})});
+    self = ctx.emit("Where", {nonzero, ctx.emit("Mul", {self, b}), zero});
+    return {ctx.emit("Add", {self, prod})};
+  }
+  const double beta_value = ctx.const_float(node, "beta");
+  if (beta_value == 0.0) return {prod};
+  if (beta_value != 1.0) self = ctx.emit("Mul", {self, ctx.scalar_constant(beta_value, type)});
   return {ctx.emit("Add", {self, prod})};
 }
 
@@ -88,47 +104,76 @@ Outputs einsum_v12(SymbolicContext& ctx, const Node& node) {
   return {ctx.emit("Einsum", ctx.input_list(node, "tensors"), {{"equation", eq}})};
 }
 
+namespace {
+
+// tensordot where a shape is known only at run time: as tensordot_v9, with the matrix sizes and
+// the result's shape computed from Shape() of the transposed operands.
+ValueName tensordot_run_time(SymbolicContext& ctx, const ValueName& ta, const ValueName& tb,
+                             int64_t free_a, int64_t rank_a, int64_t contracted, int64_t rank_b) {
+  auto& g = ctx.builder();
+  const ValueName sa = ctx.emit("Shape", {ta});
+  const ValueName sb = ctx.emit("Shape", {tb});
+  auto part = [&](const ValueName& shape, int64_t begin, int64_t end) {
+    return onnx_ops::slice(g, shape, {0}, {begin}, {end});
+  };
+  auto product = [&](const ValueName& shape, int64_t count) {
+    if (count == 0) return ctx.ints_constant({1});
+    return onnx_ops::reduce(g, "ReduceProd", shape, {0}, true);
+  };
+  const ValueName fa_shape = part(sa, 0, free_a);
+  const ValueName fb_shape = part(sb, contracted, rank_b);
+  const ValueName k = product(part(sa, free_a, rank_a), contracted);
+  const ValueName fa = product(fa_shape, free_a);
+  const ValueName fb = product(fb_shape, rank_b - contracted);
+  const ValueName ma = ctx.emit("Reshape", {ta, ctx.emit("Concat", {fa, k}, {{"axis", 0}})});
+  const ValueName mb = ctx.emit("Reshape", {tb, ctx.emit("Concat", {k, fb}, {{"axis", 0}})});
+  const ValueName out_shape = ctx.emit("Concat", {fa_shape, fb_shape}, {{"axis", 0}});
+  return ctx.emit("Reshape", {ctx.emit("MatMul", {ma, mb}), out_shape});
+}
+
+}  // namespace
+
 // aten::tensordot(Tensor self, Tensor other, int[] dims_self, int[] dims_other): the contracted
 // dims are moved to the end of self and the start of other, both are flattened to matrices, and
-// the MatMul result is reshaped to the free dims (static shapes).
+// the MatMul result is reshaped to the free dims (sizes computed at run time where dynamic).
 Outputs tensordot_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName a = ctx.input(node, "self");
   const ValueName b = ctx.input(node, "other");
   auto sa = ctx.static_shape(a);
   auto sb = ctx.static_shape(b);
-  if (!sa || !sb)
-    ctx.fail_unsupported("tensordot of tensors whose shapes are only known at run time");
-  const int64_t ra = static_cast<int64_t>(sa->size());
-  const int64_t rb = static_cast<int64_t>(sb->size());
+  const int64_t ra = ctx.require_rank(a);
+  const int64_t rb = ctx.require_rank(b);
   std::vector<int64_t> da = ctx.const_ints(node, "dims_self");
   std::vector<int64_t> db = ctx.const_ints(node, "dims_other");
   for (auto& d : da) d = d < 0 ? d + ra : d;
   for (auto& d : db) d = d < 0 ? d + rb : d;
+  if (da.size() != db.size()) ctx.fail_invalid("tensordot: dims lists of different lengths");
   std::vector<int64_t> perm_a, perm_b, out_shape;
-  int64_t free_a = 1, free_b = 1, k = 1;
   for (int64_t i = 0; i < ra; ++i) {
-    if (std::find(da.begin(), da.end(), i) == da.end()) {
-      perm_a.push_back(i);
-      free_a *= (*sa)[i];
-      out_shape.push_back((*sa)[i]);
-    }
+    if (std::find(da.begin(), da.end(), i) == da.end()) perm_a.push_back(i);
   }
-  for (int64_t d : da) {
-    perm_a.push_back(d);
-    k *= (*sa)[d];
-  }
+  const int64_t free_count = static_cast<int64_t>(perm_a.size());
+  for (int64_t d : da) perm_a.push_back(d);
   for (int64_t d : db) perm_b.push_back(d);
   for (int64_t i = 0; i < rb; ++i) {
-    if (std::find(db.begin(), db.end(), i) == db.end()) {
-      perm_b.push_back(i);
-      free_b *= (*sb)[i];
-      out_shape.push_back((*sb)[i]);
-    }
+    if (std::find(db.begin(), db.end(), i) == db.end()) perm_b.push_back(i);
   }
-  ValueName ma = ctx.emit(
-      "Reshape", {ctx.emit("Transpose", {a}, {{"perm", perm_a}}), ctx.ints_constant({free_a, k})});
-  ValueName mb = ctx.emit(
-      "Reshape", {ctx.emit("Transpose", {b}, {{"perm", perm_b}}), ctx.ints_constant({k, free_b})});
+  const ValueName ta = ctx.emit("Transpose", {a}, {{"perm", perm_a}});
+  const ValueName tb = ctx.emit("Transpose", {b}, {{"perm", perm_b}});
+  const int64_t contracted = static_cast<int64_t>(da.size());
+  if (!sa || !sb) return {tensordot_run_time(ctx, ta, tb, free_count, ra, contracted, rb)};
+  int64_t free_a = 1, free_b = 1, k = 1;
+  for (int64_t i = 0; i < free_count; ++i) {
+    free_a *= (*sa)[perm_a[i]];
+    out_shape.push_back((*sa)[perm_a[i]]);
+  }
+  for (int64_t d : da) k *= (*sa)[d];
+  for (int64_t i = contracted; i < rb; ++i) {
+    free_b *= (*sb)[perm_b[i]];
+    out_shape.push_back((*sb)[perm_b[i]]);
+  }
+  ValueName ma = ctx.emit("Reshape", {ta, ctx.ints_constant({free_a, k})});
+  ValueName mb = ctx.emit("Reshape", {tb, ctx.ints_constant({k, free_b})});
   return {ctx.emit("Reshape", {ctx.emit("MatMul", {ma, mb}), ctx.ints_constant(out_shape)})};
 }
 

@@ -85,25 +85,52 @@ Outputs unsqueeze_v9(SymbolicContext& ctx, const Node& node) {
   return {onnx_ops::unsqueeze(ctx.builder(), x, {dim})};
 }
 
-// aten::squeeze(self) / squeeze.dim(self, int dim): a dim that is not 1 stays (torch semantics).
+namespace {
+
+// x with axis `dim` removed where its run-time size is 1, else x: an If whose branches are
+// Squeeze and Identity. The result's rank is known only at run time, as in torch.
+ValueName squeeze_if_one(SymbolicContext& ctx, const ValueName& x, int64_t dim) {
+  auto& g = ctx.builder();
+  const ValueName is_one = ctx.emit("Equal", {onnx_ops::dim_size(g, x, dim), ctx.int_constant(1)});
+  auto branch = [&](const char* name, bool squeeze) {
+    onnx_ir::SubgraphScope scope(g, name);
+    const ValueName out = squeeze ? onnx_ops::squeeze(g, x, {dim}) : ctx.emit("Identity", {x});
+    g.add_output(out, out);
+    return scope.finish();
+  };
+  auto then_graph = branch("squeeze_then", true);
+  auto else_graph = branch("squeeze_else", false);
+  const auto elem = g.elem_type(x);
+  if (!elem) ctx.fail(DiagCode::kUnknownRank, "squeeze needs the input's element type");
+  return g.emit_typed("If", {is_one}, {{"then_branch", then_graph}, {"else_branch", else_graph}},
+                      {onnx_ir::tensor_type(*elem)})[0];
+}
+
+}  // namespace
+
+// aten::squeeze(self) / squeeze.dim(self, int dim): torch removes an axis only where its size is
+// 1 at run time. Static sizes decide at conversion time. squeeze(dim) on a dynamic axis is an If
+// on that size; squeeze() with a dynamic axis is ONNX Squeeze without axes, which removes every
+// axis of run-time size 1 exactly as torch does (the result's rank is then unknown to later
+// ops, which ask for it where they need it).
 Outputs squeeze_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
   if (node.inputs().size() == 1) {
     auto dims = ctx.dims(x);
-    if (!dims) ctx.fail_invalid("squeeze() without a dim needs the input's shape (give --shape)");
     std::vector<int64_t> axes;
-    for (size_t i = 0; i < dims->size(); ++i) {
-      if (!(*dims)[i])
-        ctx.fail_unsupported("squeeze() without a dim on an input with dynamic axes");
-      if (*(*dims)[i] == 1) axes.push_back(static_cast<int64_t>(i));
+    bool all_static = dims.has_value();
+    for (size_t i = 0; dims && i < dims->size(); ++i) {
+      if (!(*dims)[i]) all_static = false;
+      if ((*dims)[i] == 1) axes.push_back(static_cast<int64_t>(i));
     }
+    if (!all_static) return {onnx_ops::squeeze(ctx.builder(), x, {})};
     if (axes.empty()) return {x};
     return {onnx_ops::squeeze(ctx.builder(), x, axes)};
   }
   const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
   auto size = static_dim(ctx, x, dim);
   if (size && *size != 1) return {x};
-  if (!size) ctx.fail_unsupported("squeeze(dim) on a dynamic axis (its size may not be 1)");
+  if (!size) return {squeeze_if_one(ctx, x, dim)};
   return {onnx_ops::squeeze(ctx.builder(), x, {dim})};
 }
 
@@ -205,39 +232,6 @@ Outputs expand_as_v9(SymbolicContext& ctx, const Node& node) {
       ctx.emit("Expand", {ctx.input(node, "self"), ctx.emit("Shape", {ctx.input(node, "other")})})};
 }
 
-// aten::chunk(self, int chunks, int dim) -> Tensor[] (static size along dim)
-Outputs chunk_v9(SymbolicContext& ctx, const Node& node) {
-  const ValueName x = ctx.input(node, "self");
-  const int64_t chunks = ctx.const_int(node, "chunks");
-  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
-  auto size = static_dim(ctx, x, dim);
-  if (!size) ctx.fail_unsupported("chunk along a dynamic axis");
-  const int64_t piece = (*size + chunks - 1) / chunks;
-  std::vector<int64_t> sizes;
-  for (int64_t left = *size; left > 0; left -= piece) sizes.push_back(std::min(piece, left));
-  return {Lowered::list(onnx_ops::split(ctx.builder(), x, dim, sizes))};
-}
-
-// aten::split.Tensor(self, int split_size, int dim) / split.sizes(self, int[] split_size, int dim)
-// / split_with_sizes(self, int[] split_sizes, int dim), and their unsafe_ twins: Split (static
-// size along dim where the split size is one int).
-Outputs split_v9(SymbolicContext& ctx, const Node& node) {
-  const ValueName x = ctx.input(node, "self");
-  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
-  const char* arg =
-      node.maybeSchema()->argumentIndexWithName("split_sizes") ? "split_sizes" : "split_size";
-  auto given = ctx.const_ints(node, arg);
-  std::vector<int64_t> sizes = given;
-  if (ctx.arg(node, arg)->type()->kind() != c10::TypeKind::ListType) {
-    auto size = static_dim(ctx, x, dim);
-    if (!size) ctx.fail_unsupported("split along a dynamic axis");
-    sizes.clear();
-    for (int64_t left = *size; left > 0; left -= given[0])
-      sizes.push_back(std::min(given[0], left));
-  }
-  return {Lowered::list(onnx_ops::split(ctx.builder(), x, dim, sizes))};
-}
-
 namespace {
 
 // The number of pieces a split's list is unpacked into (its one prim::ListUnpack), if known.
@@ -246,6 +240,149 @@ std::optional<int64_t> unpacked_count(const Node& node) {
   if (uses.size() != 1 || uses[0].user->kind() != c10::prim::ListUnpack) return std::nullopt;
   return static_cast<int64_t>(uses[0].user->outputs().size());
 }
+
+const char* split_sizes_arg(const Node& node) {
+  return node.maybeSchema()->argumentIndexWithName("split_sizes") ? "split_sizes" : "split_size";
+}
+
+bool splits_by_one_size(SymbolicContext& ctx, const Node& node) {
+  return ctx.arg(node, split_sizes_arg(node))->type()->kind() != c10::TypeKind::ListType;
+}
+
+// The elements of a split's list of sizes as 1-d int64 tensors, where the list is known element
+// by element (its values may be computed at run time).
+std::vector<ValueName> run_time_size_items(SymbolicContext& ctx, const Node& node) {
+  const Lowered list = ctx.lowered(ctx.arg(node, split_sizes_arg(node)));
+  if (list.kind != Lowered::Kind::kList) {
+    ctx.fail_unsupported("split with a list of sizes whose length is known only at run time");
+  }
+  std::vector<ValueName> items;
+  for (const auto& item : list.items) {
+    const ValueName v = ctx.cast(item, c10::kLong);
+    items.push_back(ctx.rank(v) == 1 ? v : onnx_ops::unsqueeze(ctx.builder(), v, {0}));
+  }
+  return items;
+}
+
+// Pieces of x along dim between consecutive run-time bounds (1-d int64), by Slice-10.
+Outputs slices_between(SymbolicContext& ctx, const ValueName& x, int64_t dim,
+                       const std::vector<ValueName>& bounds) {
+  std::vector<ValueName> out;
+  const ValueName axes = ctx.ints_constant({dim});
+  for (size_t i = 0; i + 1 < bounds.size(); ++i) {
+    out.push_back(slice_dynamic_keep_rank(ctx, x, bounds[i], bounds[i + 1], axes, ""));
+  }
+  return {Lowered::list(out)};
+}
+
+// n pieces of `piece` (a 0-d int64) along dim by Slice-10, the last one taking the rest.
+Outputs slices_of_equal_pieces(SymbolicContext& ctx, const ValueName& x, int64_t dim, int64_t n,
+                               const ValueName& piece) {
+  const ValueName p1 = onnx_ops::unsqueeze(ctx.builder(), piece, {0});
+  std::vector<ValueName> bounds = {ctx.ints_constant({0})};
+  for (int64_t i = 1; i < n; ++i) {
+    bounds.push_back(ctx.emit("Mul", {p1, ctx.ints_constant({i})}));
+  }
+  bounds.push_back(ctx.ints_constant({std::numeric_limits<int64_t>::max()}));
+  return slices_between(ctx, x, dim, bounds);
+}
+
+// ceil(size(x, dim) / chunks) as a 0-d int64, computed at run time.
+ValueName chunk_piece(SymbolicContext& ctx, const ValueName& x, int64_t dim, int64_t chunks) {
+  const ValueName size = onnx_ops::dim_size(ctx.builder(), x, dim);
+  return ctx.emit(
+      "Div", {ctx.emit("Add", {size, ctx.int_constant(chunks - 1)}), ctx.int_constant(chunks)});
+}
+
+}  // namespace
+
+// aten::chunk(self, int chunks, int dim) -> Tensor[] (static size along dim). Along a dynamic
+// axis the bounds are run-time values, which Slice takes from opset 10.
+Outputs chunk_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t chunks = ctx.const_int(node, "chunks");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  auto size = static_dim(ctx, x, dim);
+  if (!size) {
+    if (!unpacked_count(node)) {
+      ctx.fail_unsupported(
+          "chunk along a dynamic axis into a list whose length is known only at run time "
+          "(unpack it: `a, b = x.chunk(2, dim)`)");
+    }
+    ctx.needs_opset(10, "chunk along a dynamic axis (Slice with run-time bounds)");
+  }
+  const int64_t piece = (*size + chunks - 1) / chunks;
+  std::vector<int64_t> sizes;
+  for (int64_t left = *size; left > 0; left -= piece) sizes.push_back(std::min(piece, left));
+  return {Lowered::list(onnx_ops::split(ctx.builder(), x, dim, sizes))};
+}
+
+// aten::split.Tensor(self, int split_size, int dim) / split.sizes(self, int[] split_size, int dim)
+// / split_with_sizes(self, int[] split_sizes, int dim), and their unsafe_ twins: Split (static
+// size along dim where the split size is one int, sizes known at conversion time).
+Outputs split_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  const char* arg = split_sizes_arg(node);
+  const bool one_size = splits_by_one_size(ctx, node);
+  if (!ctx.known_value(ctx.arg(node, arg))) {
+    if (one_size && !unpacked_count(node)) {
+      ctx.fail_unsupported(
+          "split by a size computed at run time into a list whose length is known only at run "
+          "time (unpack it: `a, b = x.split(n, dim)`)");
+    }
+    ctx.needs_opset(10, "split with sizes computed at run time (Slice with run-time bounds)");
+  }
+  auto given = ctx.const_ints(node, arg);
+  std::vector<int64_t> sizes = given;
+  if (one_size) {
+    auto size = static_dim(ctx, x, dim);
+    if (!size) {
+      if (!unpacked_count(node)) {
+        ctx.fail_unsupported(
+            "split along a dynamic axis into a list whose length is known only at run time "
+            "(unpack it: `a, b = x.split(n, dim)`)");
+      }
+      ctx.needs_opset(10, "split along a dynamic axis (Slice with run-time bounds)");
+    }
+    sizes.clear();
+    for (int64_t left = *size; left > 0; left -= given[0])
+      sizes.push_back(std::min(given[0], left));
+  }
+  return {Lowered::list(onnx_ops::split(ctx.builder(), x, dim, sizes))};
+}
+
+// As split_v9; along a dynamic axis (the piece count from the list's ListUnpack), or by sizes
+// computed at run time, the pieces are Slices between run-time bounds.
+Outputs split_v10(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  const char* arg = split_sizes_arg(node);
+  const bool known = ctx.known_value(ctx.arg(node, arg)).has_value();
+  if (splits_by_one_size(ctx, node)) {
+    auto n = unpacked_count(node);
+    if ((known && static_dim(ctx, x, dim)) || !n) return split_v9(ctx, node);
+    return slices_of_equal_pieces(ctx, x, dim, *n, ctx.cast(ctx.input(node, arg), c10::kLong));
+  }
+  if (known) return split_v9(ctx, node);
+  std::vector<ValueName> bounds = {ctx.ints_constant({0})};
+  for (const auto& size : run_time_size_items(ctx, node)) {
+    bounds.push_back(ctx.emit("Add", {bounds.back(), size}));
+  }
+  return slices_between(ctx, x, dim, bounds);
+}
+
+// As chunk_v9; along a dynamic axis, pieces of ceil(size / chunks) between run-time bounds.
+Outputs chunk_v10(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  auto n = unpacked_count(node);
+  if (static_dim(ctx, x, dim) || !n) return chunk_v9(ctx, node);
+  return slices_of_equal_pieces(ctx, x, dim, *n,
+                                chunk_piece(ctx, x, dim, ctx.const_int(node, "chunks")));
+}
+
+namespace {
 
 // Split-13 into n pieces of `piece` (a 0-d int64) along dim, the last one taking the rest.
 Outputs split_runtime_sizes(SymbolicContext& ctx, const ValueName& x, int64_t dim, int64_t n,
@@ -262,31 +399,31 @@ Outputs split_runtime_sizes(SymbolicContext& ctx, const ValueName& x, int64_t di
 
 }  // namespace
 
-// As split_v9; along a dynamic axis, with the piece count from the list's ListUnpack, the sizes
-// go to Split-13 as a run-time input.
+// As split_v10, with the run-time sizes as Split-13's `split` input.
 Outputs split_v13(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
   const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
-  const char* arg =
-      node.maybeSchema()->argumentIndexWithName("split_sizes") ? "split_sizes" : "split_size";
-  const bool one_size = ctx.arg(node, arg)->type()->kind() != c10::TypeKind::ListType;
-  auto n = unpacked_count(node);
-  if (!one_size || static_dim(ctx, x, dim) || !n) return split_v9(ctx, node);
-  return split_runtime_sizes(ctx, x, dim, *n, ctx.int_constant(ctx.const_int(node, arg)));
+  const char* arg = split_sizes_arg(node);
+  const bool known = ctx.known_value(ctx.arg(node, arg)).has_value();
+  if (splits_by_one_size(ctx, node)) {
+    auto n = unpacked_count(node);
+    if ((known && static_dim(ctx, x, dim)) || !n) return split_v9(ctx, node);
+    return split_runtime_sizes(ctx, x, dim, *n, ctx.cast(ctx.input(node, arg), c10::kLong));
+  }
+  if (known) return split_v9(ctx, node);
+  const auto items = run_time_size_items(ctx, node);
+  const ValueName sizes = items.size() == 1 ? items[0] : ctx.emit("Concat", items, {{"axis", 0}});
+  return {Lowered::list(ctx.emit_n("Split", {x, sizes}, {{"axis", dim}}, items.size()))};
 }
 
-// As chunk_v9; along a dynamic axis, pieces of ceil(size / chunks) through Split-13.
+// As chunk_v10, the sizes as Split-13's `split` input.
 Outputs chunk_v13(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
   const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
   auto n = unpacked_count(node);
   if (static_dim(ctx, x, dim) || !n) return chunk_v9(ctx, node);
-  const int64_t chunks = ctx.const_int(node, "chunks");
-  auto& g = ctx.builder();
-  ValueName size = onnx_ops::dim_size(g, x, dim);
-  ValueName piece = ctx.emit(
-      "Div", {ctx.emit("Add", {size, ctx.int_constant(chunks - 1)}), ctx.int_constant(chunks)});
-  return split_runtime_sizes(ctx, x, dim, *n, piece);
+  return split_runtime_sizes(ctx, x, dim, *n,
+                             chunk_piece(ctx, x, dim, ctx.const_int(node, "chunks")));
 }
 
 // aten::contiguous / clone / detach and friends that survive the passes: identity.
@@ -566,41 +703,63 @@ Outputs repeat_interleave_v11(SymbolicContext& ctx, const Node& node) {
 
 namespace {
 
-// A [rows, cols] mask keeping the lower (tril) or upper (triu) triangle from `diagonal`.
-at::Tensor triangle_mask(int64_t rows, int64_t cols, int64_t diagonal, bool lower) {
-  at::Tensor ones = at::ones({rows, cols}, at::kBool);
-  return lower ? ones.tril(diagonal) : ones.triu(diagonal);
+// The triangle mask col - row >= diagonal (triu) / <= diagonal (tril) from row and column
+// positions (int64, broadcasting [rows, 1] against [1, cols]) and a 0-d int64 diagonal.
+ValueName triangle_mask(SymbolicContext& ctx, const ValueName& rows, const ValueName& cols,
+                        const ValueName& diagonal, bool lower) {
+  const ValueName offset = ctx.emit("Sub", {cols, rows});
+  return ctx.emit("Not", {ctx.emit(lower ? "Greater" : "Less", {offset, diagonal})});
+}
+
+// The diagonal argument as a 0-d int64 (it may be computed at run time).
+ValueName diagonal_arg(SymbolicContext& ctx, const Node& node) {
+  return ctx.cast(ctx.input(node, "diagonal"), c10::kLong);
 }
 
 Outputs triangle_v9(SymbolicContext& ctx, const Node& node, bool lower) {
   const ValueName x = ctx.input(node, "self");
-  const int64_t diagonal = ctx.const_int(node, "diagonal");
   auto rows = static_dim(ctx, x, -2);
   auto cols = static_dim(ctx, x, -1);
-  if (!rows || !cols) ctx.needs_opset(14, "tril/triu on dynamic matrix axes (Trilu)");
-  ValueName mask = ctx.constant(triangle_mask(*rows, *cols, diagonal, lower));
-  ValueName zero = ctx.scalar_constant(0, ctx.require_dtype(x));
-  return {ctx.emit("Where", {mask, x, zero})};
+  if (!rows || !cols) ctx.needs_opset(11, "tril/triu on dynamic matrix axes (Range)");
+  const ValueName mask =
+      triangle_mask(ctx, ctx.constant(at::arange(*rows, at::kLong).reshape({*rows, 1})),
+                    ctx.constant(at::arange(*cols, at::kLong).reshape({1, *cols})),
+                    diagonal_arg(ctx, node), lower);
+  return {ctx.emit("Where", {mask, x, ctx.scalar_constant(0, ctx.require_dtype(x))})};
+}
+
+// As triangle_v9, the positions from Range over the run-time sizes.
+Outputs triangle_v11(SymbolicContext& ctx, const Node& node, bool lower) {
+  const ValueName x = ctx.input(node, "self");
+  auto& g = ctx.builder();
+  auto positions = [&](int64_t axis, std::vector<int64_t> axes) {
+    const ValueName n = onnx_ops::dim_size(g, x, axis);
+    const ValueName range = ctx.emit("Range", {ctx.int_constant(0), n, ctx.int_constant(1)});
+    return onnx_ops::unsqueeze(g, range, axes);
+  };
+  const ValueName mask =
+      triangle_mask(ctx, positions(-2, {1}), positions(-1, {0}), diagonal_arg(ctx, node), lower);
+  return {ctx.emit("Where", {mask, x, ctx.scalar_constant(0, ctx.require_dtype(x))})};
 }
 
 }  // namespace
 
-// aten::tril / triu (self, int diagonal): Where with a constant triangular mask; needs static
-// matrix sizes (no Trilu before opset 14).
+// aten::tril / triu (self, int diagonal): Where with a triangular mask from the row and column
+// positions (constants for static matrix sizes; the diagonal may be a run-time value). No Trilu
+// before opset 14.
 Outputs tril_v9(SymbolicContext& ctx, const Node& node) { return triangle_v9(ctx, node, true); }
 Outputs triu_v9(SymbolicContext& ctx, const Node& node) { return triangle_v9(ctx, node, false); }
+// Opset 11: positions by Range, so the matrix sizes may be dynamic.
+Outputs tril_v11(SymbolicContext& ctx, const Node& node) { return triangle_v11(ctx, node, true); }
+Outputs triu_v11(SymbolicContext& ctx, const Node& node) { return triangle_v11(ctx, node, false); }
 
-// aten::tril / triu at opset 14: Trilu.
+// aten::tril / triu at opset 14: Trilu, which takes the diagonal as an input.
 Outputs tril_v14(SymbolicContext& ctx, const Node& node) {
-  return {ctx.emit("Trilu",
-                   {ctx.input(node, "self"), ctx.int_constant(ctx.const_int(node, "diagonal"))},
-                   {{"upper", 0}})};
+  return {ctx.emit("Trilu", {ctx.input(node, "self"), diagonal_arg(ctx, node)}, {{"upper", 0}})};
 }
 
 Outputs triu_v14(SymbolicContext& ctx, const Node& node) {
-  return {ctx.emit("Trilu",
-                   {ctx.input(node, "self"), ctx.int_constant(ctx.const_int(node, "diagonal"))},
-                   {{"upper", 1}})};
+  return {ctx.emit("Trilu", {ctx.input(node, "self"), diagonal_arg(ctx, node)}, {{"upper", 1}})};
 }
 
 // aten::diagonal(self, int offset, int dim1, int dim2): dim1/dim2 moved last, the diagonal picked
@@ -743,33 +902,51 @@ Outputs meshgrid_v9(SymbolicContext& ctx, const Node& node) {
   return {Lowered::list(out)};
 }
 
+namespace {
+
+// The sizes of a 4-d x as 1-d int64 values (constants where static), for targets computed at
+// run time.
+std::vector<ValueName> sizes_1d(SymbolicContext& ctx, const ValueName& x, const char* op) {
+  if (ctx.require_rank(x) != 4) ctx.fail_invalid(std::string(op) + " needs a 4-d input");
+  std::vector<ValueName> out;
+  for (int64_t i = 0; i < 4; ++i) {
+    out.push_back(onnx_ops::unsqueeze(ctx.builder(), onnx_ops::dim_size(ctx.builder(), x, i), {0}));
+  }
+  return out;
+}
+
+}  // namespace
+
 // aten::pixel_shuffle(self, int upscale_factor): [N, C r^2, H, W] -> [N, C, H r, W r] via
-// Reshape / Transpose / Reshape (static C, H, W; N may be dynamic).
+// Reshape / Transpose / Reshape, the targets computed from Shape(x) (constants where static).
 Outputs pixel_shuffle_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
   const int64_t r = ctx.const_int(node, "upscale_factor");
-  auto dims = ctx.dims(x);
-  if (!dims || dims->size() != 4 || !(*dims)[1] || !(*dims)[2] || !(*dims)[3]) {
-    ctx.fail_unsupported("pixel_shuffle needs a 4-d input with static C, H, W");
-  }
-  const int64_t c = *(*dims)[1], h = *(*dims)[2], w = *(*dims)[3];
-  ValueName a = ctx.emit("Reshape", {x, ctx.ints_constant({0, c / (r * r), r, r, h, w})});
+  const auto s = sizes_1d(ctx, x, "pixel_shuffle");
+  const ValueName rr = ctx.ints_constant({r});
+  const ValueName c = ctx.emit("Div", {s[1], ctx.ints_constant({r * r})});
+  ValueName a =
+      ctx.emit("Reshape", {x, ctx.emit("Concat", {s[0], c, rr, rr, s[2], s[3]}, {{"axis", 0}})});
   ValueName b = ctx.emit("Transpose", {a}, {{"perm", std::vector<int64_t>{0, 1, 4, 2, 5, 3}}});
-  return {ctx.emit("Reshape", {b, ctx.ints_constant({0, c / (r * r), h * r, w * r})})};
+  const ValueName target = ctx.emit(
+      "Concat", {s[0], c, ctx.emit("Mul", {s[2], rr}), ctx.emit("Mul", {s[3], rr})}, {{"axis", 0}});
+  return {ctx.emit("Reshape", {b, target})};
 }
 
 // aten::pixel_unshuffle(self, int downscale_factor): [N, C, H r, W r] -> [N, C r^2, H, W].
 Outputs pixel_unshuffle_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
   const int64_t r = ctx.const_int(node, "downscale_factor");
-  auto dims = ctx.dims(x);
-  if (!dims || dims->size() != 4 || !(*dims)[1] || !(*dims)[2] || !(*dims)[3]) {
-    ctx.fail_unsupported("pixel_unshuffle needs a 4-d input with static C, H, W");
-  }
-  const int64_t c = *(*dims)[1], h = *(*dims)[2], w = *(*dims)[3];
-  ValueName a = ctx.emit("Reshape", {x, ctx.ints_constant({0, c, h / r, r, w / r, r})});
+  const auto s = sizes_1d(ctx, x, "pixel_unshuffle");
+  const ValueName rr = ctx.ints_constant({r});
+  const ValueName h = ctx.emit("Div", {s[2], rr});
+  const ValueName w = ctx.emit("Div", {s[3], rr});
+  ValueName a =
+      ctx.emit("Reshape", {x, ctx.emit("Concat", {s[0], s[1], h, rr, w, rr}, {{"axis", 0}})});
   ValueName b = ctx.emit("Transpose", {a}, {{"perm", std::vector<int64_t>{0, 1, 3, 5, 2, 4}}});
-  return {ctx.emit("Reshape", {b, ctx.ints_constant({0, c * r * r, h / r, w / r})})};
+  const ValueName target = ctx.emit(
+      "Concat", {s[0], ctx.emit("Mul", {s[1], ctx.ints_constant({r * r})}), h, w}, {{"axis", 0}});
+  return {ctx.emit("Reshape", {b, target})};
 }
 
 // aten::im2col(self, int[2] kernel_size, int[2] dilation, int[2] padding, int[2] stride)

@@ -47,6 +47,12 @@ void register_opset10(SymbolicTable& t) {
   // ---- shape.cpp
   t.add("aten::flip", flip_v10);
   t.add("aten::im2col", im2col_v10);
+  t.add("aten::split", split_v10);
+  t.add("aten::split_with_sizes", split_v10);
+  t.add("aten::unsafe_split", split_v10);
+  t.add("aten::unsafe_split_with_sizes", split_v10);
+  t.add("aten::chunk", chunk_v10);
+  t.add("aten::unsafe_chunk", chunk_v10);
 
   // ---- sorting.cpp
   t.add("aten::topk", topk_v10);

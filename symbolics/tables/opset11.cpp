@@ -54,6 +54,8 @@ void register_opset11(SymbolicTable& t) {
   t.add("aten::repeat_interleave", repeat_interleave_v11);
   t.add("aten::cat", cat_v11);
   t.add("aten::stack", stack_v11);
+  t.add("aten::tril", tril_v11);
+  t.add("aten::triu", triu_v11);
 
   // ---- sorting.cpp
   t.add("aten::topk", topk_v11);
