@@ -80,7 +80,9 @@ Outputs nms_v10(SymbolicContext& ctx, const Node& node) {
   const ValueName selected = ctx.emit(
       "NonMaxSuppression",
       {onnx_ops::unsqueeze(g, boxes, {0}), onnx_ops::unsqueeze(g, scores, {0, 1}), max_boxes, iou});
-  return {ctx.emit("Gather", {selected, ctx.int_constant(2)}, {{"axis", 1}})};
+  // ONNX's inference gives NonMaxSuppression's result no shape: the Reshape says it is 1-d.
+  const ValueName index = ctx.emit("Gather", {selected, ctx.int_constant(2)}, {{"axis", 1}});
+  return {ctx.emit("Reshape", {index, ctx.ints_constant({-1})})};
 }
 
 // torchvision::roi_align(Tensor input, Tensor rois, float spatial_scale, int pooled_height,

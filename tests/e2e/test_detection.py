@@ -91,6 +91,15 @@ def script(module, path):
     return path
 
 
+def trace(module, path, *example):
+    """Traced as detection models are: torchvision's batched_nms then offsets the boxes of each
+    class apart (its tracing path) instead of looping over the classes."""
+    with torch.no_grad():
+        torch.jit.trace(module.eval(), tuple(torch.from_numpy(x) for x in example),
+                        check_trace=False).save(str(path))
+    return path
+
+
 def feature_inputs(h, w, k, seed):
     return [np.random.RandomState(seed).randn(2, 4, h, w).astype(np.float32),
             rois(k, 2, 0.5, seed)]
@@ -101,14 +110,19 @@ class DetectionOpsTest(ConverterTest):
         for opset in opsets:
             onnx_path = self.path(f"{pt.stem}_{opset}.onnx")
             args = ["--opset", opset]
+            for name, x in zip(names, input_sets[0]):
+                args += ["--shape", f"{name}:" + "x".join(map(str, np.shape(x)))]
+                if np.asarray(x).dtype == np.int64:
+                    args += ["--dtype", f"{name}:int64"]
             for d in dynamic:
                 args += ["--dynamic", d]
             convert(pt, onnx_path, *args)
             load_onnx(onnx_path)
             self.check_matches_torch(pt, onnx_path, names, input_sets, **tol)
 
-    def assert_refused(self, pt, opset, code, exit_code, *needles):
-        proc = convert(pt, self.path("refused.onnx"), "--opset", opset, check=False)
+    def assert_refused(self, pt, opset, code, exit_code, *needles, shapes=("x:2x4x12x16",)):
+        args = [a for shape in shapes for a in ("--shape", shape)]
+        proc = convert(pt, self.path("refused.onnx"), "--opset", opset, *args, check=False)
         self.assertEqual(proc.returncode, exit_code, proc.stderr)
         self.assertIn(f"{code}", proc.stderr)
         for needle in needles:
@@ -116,36 +130,40 @@ class DetectionOpsTest(ConverterTest):
         self.assertFalse(self.path("refused.onnx").exists())
 
     def test_nms_and_batched_nms(self):
-        pt = script(Nms(), self.path("nms.pt"))
         sets = [[boxes(n, n), distinct_scores(n, n), R.randint(0, 3, size=n).astype(np.int64)]
                 for n in (30, 57)]
+        pt = trace(Nms(), self.path("nms.pt"), *sets[0])
         self.export_and_compare(pt, [10, 11, 17], ["boxes", "scores", "idxs"],
                                 ["boxes:0=n", "scores:0=n", "idxs:0=n"], sets)
         self.assertIn("NonMaxSuppression", op_types(load_onnx(self.path("nms_17.onnx"))))
-        self.assert_refused(pt, 9, "no-lowering", UNSUPPORTED, "torchvision::nms")
+        self.assert_refused(pt, 9, "no-lowering", UNSUPPORTED, "torchvision::nms",
+                            shapes=("boxes:30x4", "scores:30", "idxs:30"))
 
     def test_roi_align(self):
         sets = [feature_inputs(12, 16, 7, 1), feature_inputs(17, 11, 13, 2)]
         for sampling_ratio in (2, -1):
-            pt = script(RoiAlign(False, sampling_ratio), self.path(f"roi_align_{abs(sampling_ratio)}.pt"))
+            pt = trace(RoiAlign(False, sampling_ratio),
+                       self.path(f"roi_align_{abs(sampling_ratio)}.pt"), *sets[0])
             self.export_and_compare(pt, [10, 11, 17], ["x", "rois"], ["x:2=h,3=w", "rois:0=k"],
                                     sets)
         # aligned=True samples at half-pixel centres: RoiAlign-16's coordinate mode.
-        pt = script(RoiAlign(True, 2), self.path("roi_align_aligned.pt"))
+        pt = trace(RoiAlign(True, 2), self.path("roi_align_aligned.pt"), *sets[0])
         self.export_and_compare(pt, [16, 17], ["x", "rois"], ["x:2=h,3=w", "rois:0=k"], sets)
         self.assert_refused(pt, 11, "needs-opset", UNSUPPORTED, "16")
 
     def test_roi_pool(self):
-        pt = script(RoiPool(), self.path("roi_pool.pt"))
         sets = [feature_inputs(12, 16, 7, 3), feature_inputs(17, 11, 13, 4)]
+        pt = trace(RoiPool(), self.path("roi_pool.pt"), *sets[0])
         self.export_and_compare(pt, [9, 11, 17], ["x", "rois"], ["x:2=h,3=w", "rois:0=k"], sets)
 
     def test_refused_ops(self):
+        x, r = feature_inputs(12, 16, 7, 5)
         for module, name in ((PsRoiAlign(), "ps_roi_align"), (PsRoiPool(), "ps_roi_pool")):
-            pt = script(module, self.path(f"{name}.pt"))
+            pt = trace(module, self.path(f"{name}.pt"), x, r)
             self.assert_refused(pt, 17, "no-lowering", UNSUPPORTED, f"torchvision::{name}",
                                 "channel group")
-        pt = script(DeformConv(), self.path("deform.pt"))
+        offset = np.zeros((2, 18, 12, 16), np.float32)
+        pt = trace(DeformConv(), self.path("deform.pt"), x, offset)
         self.assert_refused(pt, 17, "no-lowering", UNSUPPORTED, "torchvision::deform_conv2d",
                             "opset 19 (ONNX 1.14)")
 
@@ -165,9 +183,13 @@ class OpLibraryTest(ConverterTest):
     """How the library defining torchvision's ops is found, and the errors when it is not."""
 
     def nms_model(self):
-        return script(Nms(), self.path("nms.pt"))
+        n = 10
+        return trace(Nms(), self.path("nms.pt"), boxes(n, n), distinct_scores(n, n),
+                     np.zeros(n, np.int64))
 
     def run_pt2onnx(self, *args, env=None):
+        if str(args[0]).endswith(("nms.pt", "other.pt")):
+            args = (*args, "--shape", "boxes:10x4", "--shape", "scores:10", "--shape", "idxs:10")
         full_env = dict(os.environ)
         full_env.pop("PT2ONNX_LOAD_LIBRARY", None)
         full_env.update(env or {})
@@ -245,7 +267,8 @@ class DetectionModelsTest(ConverterTest):
             self.assertGreater(len(e[-1]), 0, "the model detects something")
         for opset in (11, 17):
             onnx_path = self.path(f"{name}_{opset}.onnx")
-            convert(pt, onnx_path, "--opset", opset, "--dynamic", "x:1=height,2=width")
+            convert(pt, onnx_path, "--opset", opset, "--shape", "x:3x{}x{}".format(*SIZES[0]),
+                    "--dynamic", "x:1=height,2=width")
             results = run_ort([(onnx_path, {"x": x.numpy()}) for x in images], self.dir)
             for size, got, want in zip(SIZES, results, expected):
                 with self.subTest(model=name, opset=opset, size=size):
