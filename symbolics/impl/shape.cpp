@@ -91,6 +91,8 @@ namespace {
 // Squeeze and Identity. The result's rank is known only at run time, as in torch.
 ValueName squeeze_if_one(SymbolicContext& ctx, const ValueName& x, int64_t dim) {
   auto& g = ctx.builder();
+  const auto elem = g.elem_type(x);
+  if (!elem) ctx.fail(DiagCode::kUnknownRank, "squeeze needs the input's element type");
   const ValueName is_one = ctx.emit("Equal", {onnx_ops::dim_size(g, x, dim), ctx.int_constant(1)});
   auto branch = [&](const char* name, bool squeeze) {
     onnx_ir::SubgraphScope scope(g, name);
@@ -100,20 +102,18 @@ ValueName squeeze_if_one(SymbolicContext& ctx, const ValueName& x, int64_t dim) 
   };
   auto then_graph = branch("squeeze_then", true);
   auto else_graph = branch("squeeze_else", false);
-  const auto elem = g.elem_type(x);
-  if (!elem) ctx.fail(DiagCode::kUnknownRank, "squeeze needs the input's element type");
   return g.emit_typed("If", {is_one}, {{"then_branch", then_graph}, {"else_branch", else_graph}},
                       {onnx_ir::tensor_type(*elem)})[0];
 }
 
-}  // namespace
-
 // aten::squeeze(self) / squeeze.dim(self, int dim): torch removes an axis only where its size is
 // 1 at run time. Static sizes decide at conversion time. squeeze(dim) on a dynamic axis is an If
-// on that size; squeeze() with a dynamic axis is ONNX Squeeze without axes, which removes every
-// axis of run-time size 1 exactly as torch does (the result's rank is then unknown to later
-// ops, which ask for it where they need it).
-Outputs squeeze_v9(SymbolicContext& ctx, const Node& node) {
+// on that size, whose branches differ in rank: If takes that from opset 11 (before, ONNX's
+// inference requires both branches to have one shape), so `dynamic_dim` says whether it may be
+// emitted. squeeze() with a dynamic axis is ONNX Squeeze without axes, which removes every axis
+// of run-time size 1 exactly as torch does (the result's rank is then unknown to later ops, which
+// ask for it where they need it).
+Outputs squeeze_lowering(SymbolicContext& ctx, const Node& node, bool dynamic_dim) {
   const ValueName x = ctx.input(node, "self");
   if (node.inputs().size() == 1) {
     auto dims = ctx.dims(x);
@@ -130,8 +130,21 @@ Outputs squeeze_v9(SymbolicContext& ctx, const Node& node) {
   const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
   auto size = static_dim(ctx, x, dim);
   if (size && *size != 1) return {x};
-  if (!size) return {squeeze_if_one(ctx, x, dim)};
+  if (!size) {
+    if (!dynamic_dim) ctx.needs_opset(11, "squeeze(dim) on a dynamic axis (If on its size)");
+    return {squeeze_if_one(ctx, x, dim)};
+  }
   return {onnx_ops::squeeze(ctx.builder(), x, {dim})};
+}
+
+}  // namespace
+
+Outputs squeeze_v9(SymbolicContext& ctx, const Node& node) {
+  return squeeze_lowering(ctx, node, false);
+}
+// Opset 11: If's branches may differ in rank, so squeeze(dim) on a dynamic axis is an If.
+Outputs squeeze_v11(SymbolicContext& ctx, const Node& node) {
+  return squeeze_lowering(ctx, node, true);
 }
 
 // aten::cat(Tensor[] tensors, int dim)

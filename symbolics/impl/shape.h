@@ -12,6 +12,7 @@ Outputs permute_v9(SymbolicContext& ctx, const Node& node);
 Outputs transpose_v9(SymbolicContext& ctx, const Node& node);
 Outputs unsqueeze_v9(SymbolicContext& ctx, const Node& node);
 Outputs squeeze_v9(SymbolicContext& ctx, const Node& node);
+Outputs squeeze_v11(SymbolicContext& ctx, const Node& node);
 Outputs cat_v9(SymbolicContext& ctx, const Node& node);
 Outputs stack_v9(SymbolicContext& ctx, const Node& node);
 Outputs cat_v11(SymbolicContext& ctx, const Node& node);

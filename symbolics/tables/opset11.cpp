@@ -1,6 +1,6 @@
 // Opset 11: Resize-11 (sizes, coordinate modes, cubic); Range; Equal on floats; Round; CumSum;
 // Det; GatherElements and ScatterElements; TopK's largest/sorted; Unique; sequences joined with
-// ConcatFromSequence.
+// ConcatFromSequence; If branches of different ranks (squeeze on a dynamic axis).
 #include "symbolics/impl/all.h"
 #include "symbolics/tables/tables.h"
 
@@ -54,6 +54,7 @@ void register_opset11(SymbolicTable& t) {
   t.add("aten::repeat_interleave", repeat_interleave_v11);
   t.add("aten::cat", cat_v11);
   t.add("aten::stack", stack_v11);
+  t.add("aten::squeeze", squeeze_v11);
   t.add("aten::tril", tril_v11);
   t.add("aten::triu", triu_v11);
 

@@ -1,0 +1,218 @@
+"""Sizes and arguments known only at run time (issue 10).
+
+Each case is exported with --dynamic on the axes that matter and run in ONNX Runtime at two sizes
+along each of them (sizes of 1 included where torch's behaviour changes there, as for squeeze),
+scripted and traced, at the opsets where the lowering changes; the refusals assert the exit code
+and the diagnostic code, at the opset just below the first one that can take the value as an
+input.
+"""
+import re
+import unittest
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from harness import ConverterTest, convert, load_onnx, run_ort, save_torchscript, torch_outputs
+
+R = np.random.RandomState(10)
+
+
+def f32(*shape):
+    return R.randn(*shape).astype(np.float32)
+
+
+# A squeeze on a dynamic axis has a rank known only at run time, which an ONNX graph output
+# cannot declare: the tests read its shape and its values flattened.
+def shape_and_values(t):
+    return torch._shape_as_tensor(t), t.reshape(-1)
+
+
+class SqueezeDim(torch.nn.Module):
+    def forward(self, x):
+        return shape_and_values(x.squeeze(0) * 2) + shape_and_values(x.squeeze(-1) + 1)
+
+
+class SqueezeAll(torch.nn.Module):
+    def forward(self, x):
+        return shape_and_values(x.squeeze() - 1)
+
+
+class ChunkDynamic(torch.nn.Module):
+    def forward(self, x):
+        a, b, c = x.chunk(3, 1)
+        return a, b * 2, c * 3
+
+
+class SplitDynamic(torch.nn.Module):
+    def forward(self, x):
+        a, b = x.split(3, 0)
+        return a, b * 2
+
+
+class SplitRunTimeSizes(torch.nn.Module):
+    def forward(self, x):
+        n = x.size(0)
+        a, b = torch.split(x, [2, n - 2], 0)
+        return a, b * 2
+
+
+class PadRunTime(torch.nn.Module):
+    def forward(self, x):
+        n = x.size(-1)
+        return F.pad(x, [n - 2, 1]), F.pad(x.unsqueeze(0), [1, n - 3], mode="reflect")
+
+
+class BaddbmmRunTime(torch.nn.Module):
+    def forward(self, i, b1, b2):
+        # beta is 0 at batch 2: torch then ignores `i` (here full of NaN)
+        return torch.baddbmm(i, b1, b2, alpha=b1.size(0), beta=b1.size(0) - 2)
+
+
+class TrilRunTimeDiagonal(torch.nn.Module):
+    def forward(self, x, y):
+        d = y.size(0) - 2
+        return torch.tril(x, d), torch.triu(x, -d)
+
+
+class TriluDynamic(torch.nn.Module):
+    def forward(self, x):
+        d = x.size(1) - x.size(0)
+        return torch.tril(x, d), torch.triu(x, 1)
+
+
+class PixelShuffle(torch.nn.Module):
+    def forward(self, x):
+        return torch.pixel_shuffle(x, 2), torch.pixel_unshuffle(x, 1)
+
+
+class PixelUnshuffle(torch.nn.Module):
+    def forward(self, x):
+        return torch.pixel_unshuffle(x, 2)
+
+
+class Tensordot(torch.nn.Module):
+    def forward(self, x, y):
+        return torch.tensordot(x, y, 2), torch.tensordot(x, y, ([0], [3]))
+
+
+def I64(*shape):
+    return R.randint(0, 10, size=shape).astype(np.int64)
+
+
+class OneHotRunTime(torch.nn.Module):
+    def forward(self, x):
+        return F.one_hot(x, x.size(0) + 1)
+
+
+class ChunkList(torch.nn.Module):
+    def forward(self, x):
+        return x.chunk(2, 0)
+
+
+def shape_flags(name, x, axes):
+    return ["--shape", f"{name}:" + "x".join(map(str, x.shape)), "--dynamic", f"{name}:{axes}"]
+
+
+X = "x"
+NAN_I = [np.full((2, 3, 5), np.nan, np.float32), np.full((3, 3, 5), 1.0, np.float32)]
+
+# (name, module, mode, flags, input sets, opsets)
+CASES = []
+for mode in ("script", "trace"):
+    CASES += [
+        (f"squeeze_dim_{mode}", SqueezeDim(), mode, shape_flags(X, f32(3, 2, 1), "0,2"),
+         [[f32(3, 2, 1)], [f32(1, 2, 4)]], (11, 13, 17)),
+        (f"squeeze_all_{mode}", SqueezeAll(), mode, shape_flags(X, f32(2, 1, 3), "0,2"),
+         [[f32(2, 1, 3)], [f32(1, 1, 4)], [f32(3, 1, 1)]], (9, 13, 17)),
+        (f"chunk_dynamic_{mode}", ChunkDynamic(), mode, shape_flags(X, f32(2, 6), "1"),
+         [[f32(2, 6)], [f32(2, 8)]], (10, 11, 13, 17)),
+        (f"split_dynamic_{mode}", SplitDynamic(), mode, shape_flags(X, f32(5, 2), "0"),
+         [[f32(5, 2)], [f32(6, 2)]], (10, 11, 13, 17)),
+        (f"split_run_time_sizes_{mode}", SplitRunTimeSizes(), mode, shape_flags(X, f32(5, 2), "0"),
+         [[f32(5, 2)], [f32(3, 2)]], (10, 11, 13, 17)),
+        (f"pad_run_time_{mode}", PadRunTime(), mode, shape_flags(X, f32(2, 4), "1"),
+         [[f32(2, 4)], [f32(2, 6)]], (11, 13, 17)),
+        (f"baddbmm_run_time_{mode}", BaddbmmRunTime(), mode,
+         shape_flags("i", NAN_I[1], "0") + shape_flags("b1", f32(3, 3, 4), "0")
+         + shape_flags("b2", f32(3, 4, 5), "0"),
+         [[NAN_I[1], f32(3, 3, 4), f32(3, 4, 5)], [NAN_I[0], f32(2, 3, 4), f32(2, 4, 5)]],
+         (9, 17)),
+        (f"tril_run_time_diagonal_{mode}", TrilRunTimeDiagonal(), mode,
+         ["--shape", "x:4x5"] + shape_flags("y", f32(3), "0"),
+         [[f32(4, 5), f32(3)], [f32(4, 5), f32(5)]], (9, 11, 14)),
+        (f"trilu_dynamic_{mode}", TriluDynamic(), mode, shape_flags(X, f32(3, 5), "0,1"),
+         [[f32(3, 5)], [f32(4, 2)]], (11, 13, 14, 17)),
+        (f"pixel_shuffle_{mode}", PixelShuffle(), mode, shape_flags(X, f32(1, 8, 3, 2), "0,1,2,3"),
+         [[f32(1, 8, 3, 2)], [f32(2, 4, 2, 5)]], (9, 11, 17)),
+        (f"pixel_unshuffle_{mode}", PixelUnshuffle(), mode,
+         shape_flags(X, f32(1, 3, 4, 2), "0,1,2,3"), [[f32(1, 3, 4, 2)], [f32(2, 1, 6, 8)]],
+         (9, 17)),
+        (f"tensordot_{mode}", Tensordot(), mode,
+         shape_flags(X, f32(2, 5, 3, 4), "0,1,2,3") + shape_flags("y", f32(3, 4, 9, 2), "0,1,2,3"),
+         [[f32(2, 5, 3, 4), f32(3, 4, 9, 2)], [f32(3, 6, 2, 5), f32(2, 5, 4, 3)]], (9, 17)),
+        (f"one_hot_run_time_{mode}", OneHotRunTime(), mode,
+         shape_flags(X, np.array([0, 2, 1]), "0") + ["--dtype", "x:int64"],
+         [[np.array([0, 2, 1])], [np.array([4, 0, 5, 1, 1])]], (9, 17)),
+    ]
+
+
+def codes_of(stderr):
+    """The diagnostic codes the CLI prints: `pt2onnx: error (<class>) [<codes>]: ...`."""
+    m = re.search(r"pt2onnx: error \([^)]*\) \[([^\]]*)\]", stderr)
+    return [c.strip() for c in m.group(1).split(",")] if m else []
+
+
+class RuntimeSizesTest(ConverterTest):
+    def run_cases(self, cases):
+        jobs, expected, labels = [], [], []
+        for name, module, mode, flags, input_sets, opsets in cases:
+            pt = self.path(f"{name}.pt")
+            save_torchscript(module, pt, mode, tuple(torch.from_numpy(x) for x in input_sets[0]))
+            refs = [torch_outputs(pt, inputs) for inputs in input_sets]
+            for opset in opsets:
+                out = self.path(f"{name}_{opset}.onnx")
+                with self.subTest(case=name, opset=opset, step="convert"):
+                    convert(pt, out, "--opset", opset, *flags)
+                    names = [i.name for i in load_onnx(out).graph.input]
+                    for k, (inputs, ref) in enumerate(zip(input_sets, refs)):
+                        jobs.append((out, dict(zip(names, inputs))))
+                        expected.append(ref)
+                        labels.append(f"{name} at opset {opset}, input set {k}")
+        for label, ref, got in zip(labels, expected, run_ort(jobs, self.dir)):
+            with self.subTest(case=label):
+                self.assertIsInstance(got, list, got)
+                self.assert_close(got, ref, what=label)
+
+    def test_cases(self):
+        self.run_cases(CASES)
+
+    def assert_refused(self, module, flags, opset, code, example):
+        pt = save_torchscript(module, self.path("refused.pt"), "script", example)
+        out = self.path("refused.onnx")
+        proc = convert(pt, out, "--opset", opset, *flags, check=False)
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        self.assertIn(code, codes_of(proc.stderr), proc.stderr)
+        self.assertFalse(out.exists())
+
+    def test_refusals_name_the_first_opset(self):
+        x = f32(2, 6)
+        dyn1 = shape_flags(X, x, "1")
+        ex = (torch.from_numpy(x),)
+        cases = [
+            # If-1 (before 11) needs both branches of one shape; a squeeze on a dynamic axis
+            # has a rank known only at run time
+            (SqueezeDim(), shape_flags(X, f32(3, 2, 1), "0,2"), 10, "needs-opset"),
+            (ChunkDynamic(), dyn1, 9, "needs-opset"),
+            (SplitRunTimeSizes(), shape_flags(X, f32(5, 2), "0"), 9, "needs-opset"),
+            (PadRunTime(), dyn1, 10, "needs-opset"),
+            (TriluDynamic(), shape_flags(X, f32(3, 5), "0,1"), 10, "needs-opset"),
+            (ChunkList(), shape_flags(X, f32(4, 2), "0"), 17, "unsupported-construct"),
+        ]
+        for module, flags, opset, code in cases:
+            with self.subTest(module=type(module).__name__, opset=opset):
+                self.assert_refused(module, flags, opset, code, ex)
+
+
+if __name__ == "__main__":
+    unittest.main()
