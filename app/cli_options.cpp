@@ -201,6 +201,10 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
                "write the weights to OUT.onnx.data beside the model (automatic above 2 GB)");
   app.add_flag("--external-data-per-tensor", external_per_tensor,
                "write each weight to its own file beside the model (torch.onnx's layout)");
+  app.add_option("--load-library", o.op_libraries,
+                 "shared library registering ops the model calls (torchvision's, if not found "
+                 "by itself); loaded only when the model needs it (repeatable; also "
+                 "PT2ONNX_LOAD_LIBRARY=PATH[:PATH...])");
   app.add_option("--method", o.method, "method to export instead of forward")
       ->capture_default_str();
   app.add_option(

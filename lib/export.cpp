@@ -53,7 +53,7 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
   begin("load");
   log_to(log, LogLevel::kDebug, elapsed() + "loading " + options.model_path);
   loader::LoadedGraph loaded = loader::load_torchscript(
-      options.model_path, options.method,
+      options.model_path, options.method, options.op_libraries,
       [&](const std::string& step) { log_to(log, LogLevel::kDebug, elapsed() + step); });
   begin("prepare");
   log_to(log, LogLevel::kDebug, elapsed() + "preparing the graph");

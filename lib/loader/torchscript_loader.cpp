@@ -11,6 +11,7 @@
 
 #include "loader/checked_archive.h"
 #include "loader/libtorch_message.h"
+#include "loader/op_libraries.h"
 #include "loader/tensor_attributes.h"
 #include "pt2onnx/error.h"
 
@@ -81,11 +82,21 @@ std::shared_ptr<CheckedArchive> open_torchscript_archive(const std::string& path
 }  // namespace
 
 LoadedGraph load_torchscript(const std::string& path, const std::string& method,
+                             const std::vector<std::string>& op_libraries,
                              const std::function<void(const std::string&)>& progress) {
   auto step = [&progress](const char* what) {
     if (progress) progress(what);
   };
   std::shared_ptr<CheckedArchive> archive = open_torchscript_archive(path);
+  try {
+    load_op_libraries_for(archive, op_libraries, path);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    if (!archive->failure().empty()) throw Error(DiagCode::kCorruptArchive, archive->failure());
+    throw Error(ErrorKind::kBadInput,
+                "'" + path + "' is a damaged or truncated archive (" + libtorch_message(e) + ")");
+  }
   torch::jit::Module module;
   try {
     module = torch::jit::load(archive, c10::Device(c10::kCPU));

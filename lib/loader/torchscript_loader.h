@@ -25,8 +25,11 @@ struct LoadedGraph {
 };
 
 // Throws pt2onnx::Error(kBadInput) with a message that says what the file is, when it is not
-// a TorchScript archive. `progress`, when given, is told as each step ends (for -v timings).
+// a TorchScript archive. Ops of namespaces LibTorch does not know are looked for in
+// `op_libraries` and the known places first (op_libraries.h). `progress`, when given, is told as
+// each step ends (for -v timings).
 LoadedGraph load_torchscript(const std::string& path, const std::string& method,
+                             const std::vector<std::string>& op_libraries,
                              const std::function<void(const std::string&)>& progress = nullptr);
 
 }  // namespace pt2onnx::loader

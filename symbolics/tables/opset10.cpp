@@ -1,6 +1,6 @@
 // Opset 10: pooling gains ceil_mode and dilations; Upsample becomes Resize; Slice takes its
 // bounds as inputs; TopK takes k as an input; Mod with fmod, IsInf; QuantizeLinear and
-// DequantizeLinear.
+// DequantizeLinear; NonMaxSuppression and RoiAlign.
 #include "symbolics/impl/all.h"
 #include "symbolics/tables/tables.h"
 
@@ -17,6 +17,10 @@ void register_opset10(SymbolicTable& t) {
   t.add("aten::max_pool1d_with_indices", max_pool_with_indices_v10);
   t.add("aten::max_pool2d_with_indices", max_pool_with_indices_v10);
   t.add("aten::max_pool3d_with_indices", max_pool_with_indices_v10);
+
+  // ---- detection.cpp
+  t.add("torchvision::nms", nms_v10);
+  t.add("torchvision::roi_align", roi_align_v10);
 
   // ---- logical.cpp
   t.add("aten::isinf", isinf_v10);

@@ -128,6 +128,20 @@ void register_opset9(SymbolicTable& t) {
   t.add("aten::max_pool2d_with_indices", max_pool_with_indices_v9);
   t.add("aten::max_pool3d_with_indices", max_pool_with_indices_v9);
 
+  // ---- detection.cpp
+  t.add("torchvision::roi_pool", roi_pool_v9);
+  // Position-sensitive RoI ops: each output bin reads its own group of input channels
+  // (channel c * PH * PW + bin); ONNX's RoiAlign and MaxRoiPool pool every channel over every bin.
+  t.unsupported("torchvision::ps_roi_align",
+                "position-sensitive RoIAlign has no ONNX operator: each bin reads its own "
+                "channel group, and RoiAlign pools every channel over every bin");
+  t.unsupported("torchvision::ps_roi_pool",
+                "position-sensitive RoI pooling has no ONNX operator: each bin reads its own "
+                "channel group, and MaxRoiPool pools every channel over every bin");
+  t.unsupported("torchvision::deform_conv2d",
+                "deformable convolution is ONNX's DeformConv, from opset 19 (ONNX 1.14); this "
+                "build writes opsets up to 17");
+
   // ---- dicts.cpp
   t.add("prim::DictConstruct", DictConstruct_v9);
   t.add("aten::get", dict_get_v9);
