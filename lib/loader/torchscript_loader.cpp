@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "passes/lower_module_attributes.h"
 #include "pt2onnx/error.h"
 
 namespace pt2onnx::loader {
@@ -114,6 +115,8 @@ LoadedGraph load_torchscript(const std::string& path, const std::string& method,
   torch::jit::Method frozen_method = frozen.get_method(method);
   LoadedGraph out;
   out.graph = frozen_method.graph()->copy();
+  // Attributes the method writes are still read from `self`: they become values.
+  passes::lower_module_attributes(*out.graph, frozen);
   const auto& schema = frozen_method.function().getSchema();
   for (size_t i = 1; i < schema.arguments().size(); ++i) {
     out.input_names.push_back(schema.arguments()[i].name());
