@@ -163,10 +163,6 @@ Outputs getitem_v9(SymbolicContext& ctx, const Node& node) {
 
 namespace pt2onnx::sym {
 
-// aten::IntImplicit(Tensor a) -> int: a one-element tensor used where an int is expected
-// (`range(t)`, an index); the same conversion as int(t).
-Outputs IntImplicit_v9(SymbolicContext& ctx, const Node& node) { return Int_v9(ctx, node); }
-
 // aten::scalar_tensor(Scalar s, *, ScalarType? dtype, ...) -> Tensor: a 0-d tensor of the
 // default dtype (float32) unless dtype says otherwise.
 Outputs scalar_tensor_v9(SymbolicContext& ctx, const Node& node) {
@@ -174,14 +170,6 @@ Outputs scalar_tensor_v9(SymbolicContext& ctx, const Node& node) {
   ValueName s = ctx.input(node, "s");
   if (ctx.rank(s) != 0) s = ctx.emit("Reshape", {s, ctx.ints_constant({})});
   return {ctx.cast(s, type)};
-}
-
-// aten::zero(Tensor self) -> Tensor (zero_ falls back here): zeros of self's shape and dtype,
-// expanded from a 0-d zero (x * 0 would keep NaN and infinity).
-Outputs zero_v9(SymbolicContext& ctx, const Node& node) {
-  const ValueName x = ctx.input(node, "self");
-  const ValueName zero = ctx.scalar_constant(0, ctx.require_dtype(x));
-  return {ctx.emit("Expand", {zero, ctx.emit("Shape", {x})})};
 }
 
 // aten::set.source_Tensor(Tensor self, Tensor source) -> Tensor, what RemoveTensorMutation

@@ -431,9 +431,7 @@ void register_opset9(SymbolicTable& t) {
   t.add("prim::Uninitialized", Uninitialized_v9);
   t.add("aten::warn", no_op_v9);
   t.add("prim::data", passthrough_v9);
-  t.add("aten::IntImplicit", IntImplicit_v9);
   t.add("aten::scalar_tensor", scalar_tensor_v9);
-  t.add("aten::zero", zero_v9);
   t.add("aten::set", set_v9);
   t.add("prim::tolist", tolist_v9);
   t.add("aten::format", format_v9);
