@@ -47,7 +47,9 @@ class Lowering {
     torch::jit::WithInsertPoint guard(graph_.block()->nodes().front());
     for (const auto& [path, attr] : attributes_) {
       try {
-        env[path] = graph_.insertConstant(attr.initial);
+        // A parameter requires grad, which a constant may not; inference needs no grad.
+        env[path] = graph_.insertConstant(
+            attr.initial.isTensor() ? c10::IValue(attr.initial.toTensor().detach()) : attr.initial);
       } catch (const std::exception&) {
         refuse("the model writes the attribute `" + path + "` of type " +
                attr.type->annotation_str() +
