@@ -2,9 +2,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 #include "pt2onnx/error.h"
+#include "pt2onnx/opsets.h"
 
 namespace pt2onnx::cli {
 namespace {
@@ -22,7 +24,7 @@ std::pair<std::string, std::string> split_name(const std::string& text, const ch
                                                const char* example) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0) {
-    throw Error(ErrorKind::kUsage,
+    throw Error(DiagCode::kBadOption,
                 std::string(flag) + " '" + text + "' should look like " + example);
   }
   return {text.substr(0, colon), text.substr(colon + 1)};
@@ -37,9 +39,23 @@ int64_t parse_int(const std::string& text, const std::string& context) {
     used = 0;
   }
   if (text.empty() || used != text.size()) {
-    throw Error(ErrorKind::kUsage, context + ": '" + text + "' is not a whole number");
+    throw Error(DiagCode::kBadOption, context + ": '" + text + "' is not a whole number");
   }
   return value;
+}
+
+// A name given twice in one list would make two graph values with one name.
+void check_distinct(const std::vector<std::string>& names, const char* flag) {
+  for (size_t i = 0; i < names.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (names[i] == names[j]) {
+        throw Error(DiagCode::kOptionConflict, std::string(flag) + " gives '" + names[i] +
+                                                   "' twice (names " + std::to_string(j + 1) +
+                                                   " and " + std::to_string(i + 1) +
+                                                   "): each input or output needs its own name");
+      }
+    }
+  }
 }
 
 const char* kExamples = R"(
@@ -59,7 +75,7 @@ Exit codes: 0 success, 2 bad command line, 3 model file missing/unreadable/not T
 std::vector<std::string> split_names(const std::string& text) {
   std::vector<std::string> names;
   for (auto& n : split(text, ',')) {
-    if (n.empty()) throw Error(ErrorKind::kUsage, "empty name in '" + text + "'");
+    if (n.empty()) throw Error(DiagCode::kBadOption, "empty name in '" + text + "'");
     names.push_back(n);
   }
   return names;
@@ -71,14 +87,26 @@ std::pair<std::string, std::vector<int64_t>> parse_shape(const std::string& text
   if (dims_text.empty() || dims_text == "scalar") return {name, dims};
   for (const auto& d : split(dims_text, 'x')) {
     const int64_t v = parse_int(d, "--shape " + text);
-    if (v < 0) throw Error(ErrorKind::kUsage, "--shape " + text + ": sizes must be 0 or more");
+    // An empty axis is legal ONNX but no model is exported for one; a 0 is nearly always a typo,
+    // and it fails much later, deep in some op's shape inference.
+    if (v < 1) {
+      throw Error(DiagCode::kBadOption, "--shape " + text + ": axis " +
+                                            std::to_string(dims.size()) + " is " +
+                                            std::to_string(v) + "; sizes must be 1 or more");
+    }
     dims.push_back(v);
   }
   return {name, dims};
 }
 
-std::pair<std::string, std::string> parse_dtype_option(const std::string& text) {
-  return split_name(text, "--dtype", "NAME:TYPE (e.g. ids:int64)");
+std::pair<std::string, DType> parse_dtype_option(const std::string& text) {
+  auto [name, type] = split_name(text, "--dtype", "NAME:TYPE (e.g. ids:int64)");
+  const auto dtype = dtype_from_name(type);
+  if (!dtype) {
+    throw Error(DiagCode::kBadOption,
+                "--dtype " + text + ": unknown dtype '" + type + "' (use " + dtype_names() + ")");
+  }
+  return {name, *dtype};
 }
 
 std::pair<std::string, std::vector<DynamicAxis>> parse_dynamic(const std::string& text) {
@@ -88,14 +116,30 @@ std::pair<std::string, std::vector<DynamicAxis>> parse_dynamic(const std::string
     DynamicAxis axis;
     const auto eq = item.find('=');
     axis.axis = parse_int(item.substr(0, eq), "--dynamic " + text);
+    if (axis.axis < 0) {
+      throw Error(DiagCode::kBadOption, "--dynamic " + text + ": axis " +
+                                            std::to_string(axis.axis) +
+                                            " is negative; axes count from 0");
+    }
     if (eq != std::string::npos) {
       axis.symbol = item.substr(eq + 1);
       if (axis.symbol.empty())
-        throw Error(ErrorKind::kUsage, "--dynamic " + text + ": empty axis name");
+        throw Error(DiagCode::kBadOption, "--dynamic " + text + ": empty axis name");
     }
-    axes.push_back(axis);
+    bool repeat = false;
+    for (const DynamicAxis& seen : axes) {
+      if (seen.axis != axis.axis) continue;
+      if (seen.symbol != axis.symbol) {
+        throw Error(DiagCode::kOptionConflict, "--dynamic " + text + " names axis " +
+                                                   std::to_string(axis.axis) + " twice, as '" +
+                                                   seen.symbol + "' and as '" + axis.symbol +
+                                                   "': one axis has one symbol");
+      }
+      repeat = true;
+    }
+    if (!repeat) axes.push_back(axis);
   }
-  if (axes.empty()) throw Error(ErrorKind::kUsage, "--dynamic " + text + ": no axes given");
+  if (axes.empty()) throw Error(DiagCode::kBadOption, "--dynamic " + text + ": no axes given");
   return {name, axes};
 }
 
@@ -115,15 +159,18 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
                  "directory");
   app.add_option("-o,--output", o.output_path,
                  "ONNX file to write (a directory for several models)");
-  app.add_option("-j,--jobs", cl.jobs, "convert this many models at once (batch mode)")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--opset", o.opset, "target ONNX opset, 9 to 17")->capture_default_str();
+  // Numbers are read as text and checked here: CLI11's messages print its limits as doubles.
+  std::string jobs_text;
+  app.add_option("-j,--jobs", jobs_text, "convert this many models at once (batch mode)");
+  std::string opset_text;
+  app.add_option("--opset", opset_text, "target ONNX opset, 9 to 17")
+      ->default_str(std::to_string(kDefaultOpset));
   app.add_option("--input-names", input_names, "comma-separated graph input names, in order");
   app.add_option("--output-names", output_names, "comma-separated graph output names, in order");
   app.add_option("--shape", shapes, "static shape of an input: NAME:D0xD1x... (repeatable)");
   app.add_option("--dtype", dtypes,
-                 "element type of an input: NAME:TYPE with TYPE float32 (default), float16, "
-                 "float64, int64, int32, int8, uint8 or bool (repeatable)");
+                 "element type of an input: NAME:TYPE with TYPE one of " + dtype_names() +
+                     " (float32 by default; repeatable)");
   app.add_option("--dynamic", dynamics,
                  "dynamic axes of an input or output: NAME:0,2 or NAME:0=batch (repeatable)");
   app.add_flag("--no-params", no_params, "leave the weights out (they become graph inputs)");
@@ -157,6 +204,24 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   } catch (const CLI::ParseError& e) {
     throw Error(ErrorKind::kUsage, e.what());
   }
+  if (!opset_text.empty()) {
+    const int64_t opset = parse_int(opset_text, "--opset");
+    if (opset < kMinOpset || opset > 1000) {
+      throw Error(DiagCode::kOpsetOutOfRange, "--opset " + opset_text + " is out of range (" +
+                                                  std::to_string(kMinOpset) + " to " +
+                                                  std::to_string(max_opset()) + ")");
+    }
+    // The same rule the library applies: it names the limit (the tables, or the linked ONNX).
+    if (auto why = opset_refusal(static_cast<int>(opset))) {
+      throw Error(DiagCode::kOpsetOutOfRange, *why);
+    }
+    o.opset = static_cast<int>(opset);
+  }
+  if (!jobs_text.empty()) {
+    const int64_t jobs = parse_int(jobs_text, "-j");
+    if (jobs < 1) throw Error(DiagCode::kBadOption, "-j must be at least 1");
+    cl.jobs = static_cast<int>(std::min<int64_t>(jobs, 1024));  // more is never useful
+  }
   if (verbose && quiet) throw Error(ErrorKind::kUsage, "--verbose and --quiet exclude each other");
   cl.verbosity = verbose ? Verbosity::kVerbose : quiet ? Verbosity::kQuiet : Verbosity::kNormal;
   o.export_params = !no_params;
@@ -176,25 +241,31 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   }
   o.model_path = cl.models.front();
   if (o.output_path.empty()) throw Error(ErrorKind::kUsage, "no output given: add -o OUT.onnx");
-  if (o.opset < kMinOpset || o.opset > kMaxOpset) {
-    throw Error(ErrorKind::kUsage, "--opset " + std::to_string(o.opset) + " is out of range (" +
-                                       std::to_string(kMinOpset) + " to " +
-                                       std::to_string(kMaxOpset) + ")");
-  }
+  if (auto refusal = opset_refusal(o.opset)) throw Error(DiagCode::kOpsetOutOfRange, *refusal);
   if (!input_names.empty()) o.input_names = split_names(input_names);
   if (!output_names.empty()) o.output_names = split_names(output_names);
+  check_distinct(o.input_names, "--input-names");
+  check_distinct(o.output_names, "--output-names");
+  for (const auto& name : o.output_names) {
+    if (std::find(o.input_names.begin(), o.input_names.end(), name) != o.input_names.end()) {
+      throw Error(DiagCode::kOptionConflict, "'" + name +
+                                                 "' is in both --input-names and --output-names: "
+                                                 "one graph value per name");
+    }
+  }
+  // Repeats and contradictions across occurrences are the option resolver's to find: only it
+  // knows which keys name the same input.
   for (const auto& s : shapes) {
     auto [name, dims] = parse_shape(s);
-    o.shapes[name] = dims;
+    o.shapes.push_back({name, dims});
   }
   for (const auto& d : dtypes) {
     auto [name, type] = parse_dtype_option(d);
-    o.dtypes[name] = type;
+    o.dtypes.push_back({name, type});
   }
   for (const auto& d : dynamics) {
     auto [name, axes] = parse_dynamic(d);
-    auto& all = o.dynamic_axes[name];
-    all.insert(all.end(), axes.begin(), axes.end());
+    o.dynamic_axes.push_back({name, axes});
   }
   return outcome;
 }

@@ -27,11 +27,11 @@ struct ParseOutcome {
 };
 ParseOutcome parse_command_line(int argc, const char* const* argv);
 
-// "in:1x3x224x224" -> {"in", {1, 3, 224, 224}}
 std::pair<std::string, std::vector<int64_t>> parse_shape(const std::string& text);
-// "in:float16" -> {"in", "float16"}
-std::pair<std::string, std::string> parse_dtype_option(const std::string& text);
-// "in:0", "in:2,3", "in:0=batch,2=height"
+// "in:1x3x224x224" -> {"in", {1, 3, 224, 224}}; "in:scalar" -> {"in", {}}; sizes below 1 throw.
+// "in:float16" -> {"in", DType::kFloat16}
+std::pair<std::string, DType> parse_dtype_option(const std::string& text);
+// "in:0", "in:2,3", "in:0=batch,2=height"; one axis with two symbols throws.
 std::pair<std::string, std::vector<DynamicAxis>> parse_dynamic(const std::string& text);
 std::vector<std::string> split_names(const std::string& text);
 

@@ -12,6 +12,7 @@
 
 #include "batch.h"
 #include "cli_options.h"
+#include "interrupts.h"
 #include "pt2onnx/error.h"
 #include "pt2onnx/export.h"
 
@@ -51,6 +52,7 @@ int report(const pt2onnx::Error& e) {
 namespace {
 
 int run(int argc, char** argv) {
+  pt2onnx::cli::install_interrupt_handlers();
   auto logger = spdlog::stderr_color_mt("pt2onnx");
   logger->set_pattern("pt2onnx: %v");
   pt2onnx::cli::ParseOutcome parsed;

@@ -4,15 +4,19 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 #include "convert/converter.h"
+#include "convert/first_consumers.h"
 #include "convert/input_specs.h"
+#include "convert/option_resolver.h"
 #include "loader/torchscript_loader.h"
 #include "onnx/model_writer.h"
 #include "passes/passes.h"
 #include "passes/pipeline.h"
 #include "pt2onnx/error.h"
+#include "pt2onnx/opsets.h"
 #include "symbolics/tables/tables.h"
 
 namespace pt2onnx {
@@ -32,26 +36,33 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return std::string(buf);
   };
-  if (options.opset < kMinOpset || options.opset > kMaxOpset) {
-    throw Error(ErrorKind::kUsage, "--opset " + std::to_string(options.opset) +
-                                       " is out of range: pt2onnx writes opsets " +
-                                       std::to_string(kMinOpset) + " to " +
-                                       std::to_string(kMaxOpset));
+  if (auto refusal = opset_refusal(options.opset)) {
+    throw Error(DiagCode::kOpsetOutOfRange, *refusal);
   }
-  onnx_ir::check_output_location(options.output_path);  // fail before the slow part
+  // Fail before the slow part.
+  onnx_ir::check_output_location(options.output_path);
+  onnx_ir::refuse_overwriting_input(
+      options.model_path,
+      {options.output_path, (std::filesystem::path(options.output_path).parent_path() /
+                             onnx_ir::external_data_name(options.output_path))
+                                .string()});
   log_to(log, LogLevel::kDebug, elapsed() + "loading " + options.model_path);
   loader::LoadedGraph loaded = loader::load_torchscript(
       options.model_path, options.method,
       [&](const std::string& step) { log_to(log, LogLevel::kDebug, elapsed() + step); });
   log_to(log, LogLevel::kDebug, elapsed() + "preparing the graph");
-  passes::bind_default_inputs(loaded, options);
+  // Option keys are matched to the signature once, before binding and flattening change it.
+  const convert::ResolvedOptions resolved =
+      convert::resolve_options(convert::signature_of(loaded), options);
+  passes::bind_default_inputs(loaded, resolved.keep_argument);
   passes::flatten_tuple_inputs(loaded);
-  convert::IoSpecs specs = convert::resolve_io_specs(loaded, options);
+  convert::IoSpecs specs = convert::io_specs(loaded, resolved, options);
   std::vector<std::optional<int64_t>> ranks;
   for (const auto& input : specs.inputs) {
     ranks.push_back(input.shape ? std::optional<int64_t>(input.shape->size()) : std::nullopt);
   }
   passes::prepare_graph(loaded.graph, ranks, options.constant_folding && options.export_params);
+  convert::check_inputs_against_consumers(*loaded.graph, specs);
   convert::infer_missing_input_ranks(*loaded.graph, specs);
   if (dump_graphs) {
     std::ostringstream text;

@@ -2,7 +2,8 @@
 """Fails when a source file includes a project header of a higher layer.
 
 The layers, lowest first (docs/architecture.md), and where their files live:
-  ir            lib/onnx, lib/diag                 the ONNX graph builder, folder, writer; diagnostics
+  ir            lib/onnx, lib/diag, lib/compat     the ONNX graph builder, folder, writer; diagnostics;
+                                                   LibTorch/ONNX release differences
   symbolic_api  symbolics/*.{h,cpp}                the API symbolics use, the registry's types
   symbolics     symbolics/impl, symbolics/tables,  the lowerings, the per-opset tables
                 symbolics/helpers.*
@@ -24,7 +25,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
 def layer_of_file(rel: str):
-    if rel.startswith(("lib/onnx/", "lib/diag/")):
+    if rel.startswith(("lib/onnx/", "lib/diag/", "lib/compat/")):
         return "ir"
     if rel.startswith(("symbolics/impl/", "symbolics/tables/", "symbolics/helpers.")):
         return "symbolics"
@@ -40,7 +41,7 @@ def layer_of_file(rel: str):
 def layer_of_include(path: str, including: str):
     if path.startswith("pt2onnx/"):
         return "public"
-    for prefix, layer in (("onnx/", "ir"), ("diag/", "ir"), ("convert/", "converter"),
+    for prefix, layer in (("onnx/", "ir"), ("diag/", "ir"), ("compat/", "ir"), ("convert/", "converter"),
                           ("passes/", "converter"), ("loader/", "converter")):
         if path.startswith(prefix):
             return layer

@@ -86,6 +86,14 @@ ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& s
     const torch::jit::Value* value = graph.inputs()[i];
     params.emplace_back(
         builder.add_input(specs.input_names[i], input_type(value, specs.inputs[i])));
+    const InputSpec& spec = specs.inputs[i];
+    if (!spec.shape_option.empty() || !spec.dtype_option.empty()) {
+      builder.describe_input(
+          specs.input_names[i],
+          spec.shape_option +
+              (spec.shape_option.empty() || spec.dtype_option.empty() ? "" : " and ") +
+              spec.dtype_option);
+    }
   }
   std::vector<Lowered> results = dispatcher.convert_block(*graph.block(), params);
   throw_if_problems(dispatcher.problems(), options.opset);
@@ -108,7 +116,7 @@ ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& s
   for (size_t i = 0; i < flat.size(); ++i) {
     out.output_names.push_back(builder.add_output(flat[i], output_names[i]));
   }
-  apply_output_dynamic_axes(builder, out.output_names, specs, options);
+  apply_output_dynamic_axes(builder, out.output_names, specs);
   check_no_baked_dynamic_sizes(builder, specs);
   return out;
 }

@@ -5,11 +5,17 @@
 #include <algorithm>
 
 #include "convert/source_location.h"
+#include "symbolics/aliasing.h"
 
 namespace pt2onnx::convert {
 namespace {
 
+using sym::alias_root;
+using sym::aliases_of;
+using sym::ancestor_in;
 using sym::Lowered;
+using sym::read_after;
+using sym::written_tensors;
 using torch::jit::Node;
 using torch::jit::Value;
 
@@ -213,13 +219,21 @@ void Dispatcher::convert_node(const Node& node) {
     record_missing(node);
     return;
   }
+  const std::vector<WatchedWrite> writes = watched_writes(node);
   sym::Outputs outputs;
   const size_t problems_before = problems_.size();
   try {
     outputs = fn(ctx_, node);
   } catch (const Error& e) {
     // After a nested block failed, the symbolic's own error is a consequence of that failure.
-    if (problems_.size() == problems_before) record(node, e.diagnostics().front());
+    if (problems_.size() == problems_before) {
+      record(node, e.diagnostics().front());
+      // Its blocks were not (all) converted: what they lack is still listed, so one run tells
+      // everything that is missing.
+      for (const torch::jit::Block* block : node.blocks()) {
+        for_each_missing(*block, [&](const Node& missing) { record_missing(missing); });
+      }
+    }
     taint_outputs(node);
     return;
   } catch (const std::exception& e) {
@@ -245,6 +259,158 @@ void Dispatcher::convert_node(const Node& node) {
       node.input(0)->type()->kind() == c10::TypeKind::TensorType) {
     // What remains in-place after RemoveMutation: later readers of `self` see the result.
     ctx_.bind(node.input(0), outputs[0]);
+  }
+  if (!writes.empty()) check_writes(node, writes);
+}
+
+// Note [Writes]: ONNX values are immutable, so a TorchScript write (an in-place op, copy_ into a
+// slice, a write inside a loop) is reproduced by rebinding: the tensor that owns the storage (the
+// root) is bound to its new value, and the views read after the write are recomputed from it.
+// Symbolics do that for the writes they understand (copy_ through slice/select/narrow/reshape-
+// like views, in-place ops on a root, and If/Loop for the lists they carry). The dispatcher checks
+// the result after every node that writes, so a write no symbolic reproduced is never dropped in
+// silence: if the root, or any view of it, is read afterwards and its binding did not change, the
+// conversion is refused with the op and its line.
+std::string Dispatcher::binding_key(const Value* value) const {
+  const Lowered* b = bindings_.find(value);
+  if (b == nullptr) return "";
+  std::string key = std::to_string(static_cast<int>(b->kind)) + ":" + b->name;
+  for (const auto& item : b->items) key += "," + item;
+  return key;
+}
+
+// The writes of `node` whose effect must outlive it: what it writes itself, and for a node with
+// blocks, the roots defined outside it that its blocks write to.
+std::vector<Dispatcher::WatchedWrite> Dispatcher::watched_writes(const Node& node) const {
+  std::vector<WatchedWrite> out;
+  for (const Value* w : written_tensors(node)) {
+    const Value* root = alias_root(w);
+    out.push_back({w, root, binding_key(root)});
+  }
+  if (node.blocks().empty()) return out;
+  std::function<void(const torch::jit::Block&)> scan = [&](const torch::jit::Block& block) {
+    for (const Node* inner : block.nodes()) {
+      for (const Value* w : written_tensors(*inner)) {
+        const Value* root = alias_root(w);
+        const bool outside = ancestor_in(*root->node(), node.owningBlock()) != &node;
+        const bool seen = std::any_of(out.begin(), out.end(),
+                                      [&](const WatchedWrite& x) { return x.root == root; });
+        if (outside && !seen) out.push_back({root, root, binding_key(root)});
+      }
+      for (const torch::jit::Block* sub : inner->blocks()) scan(*sub);
+    }
+  };
+  for (const torch::jit::Block* block : node.blocks()) scan(*block);
+  return out;
+}
+
+namespace {
+
+// True where `v` reaches `root` through in-place ops only: it is the root's storage itself.
+bool same_tensor_as_root(const Value* v, const Value* root) {
+  for (; v != root; v = v->node()->input(0)) {
+    if (written_tensors(*v->node()).empty()) return false;
+  }
+  return true;
+}
+
+// The write-back that lib/passes/write_back_views.cpp puts after an in-place op on a view.
+bool followed_by_write_back(const Node& node, const Value* written) {
+  const Node* next = node.next();
+  return next != nullptr && next->kind() == c10::aten::copy_ && next->input(0) == written &&
+         !node.outputs().empty() && next->input(1) == node.output(0);
+}
+
+}  // namespace
+
+// A view of `root` made before `write` and read after it holds the old data: it is recomputed
+// from the new root. False where one cannot be (it was made in another block, or through a
+// write).
+bool Dispatcher::refresh_views(const Value* root, const Node& write, const Value* written) {
+  for (const Value* alias : aliases_of(root)) {
+    if (alias == root || alias == written || !alias->node()->isBefore(&write) ||
+        !read_after(alias, write))
+      continue;
+    std::vector<const Node*> chain;
+    for (const Value* v = alias; v != root; v = v->node()->input(0))
+      chain.insert(chain.begin(), v->node());
+    // Views are recomputed; the result of an in-place op in the chain is the tensor it wrote,
+    // so it takes the value its input now has.
+    const bool recomputable = std::all_of(chain.begin(), chain.end(), [&](const Node* n) {
+      return n->owningBlock() == write.owningBlock() || !written_tensors(*n).empty();
+    });
+    if (!recomputable) return false;
+    for (const Node* n : chain) {
+      if (written_tensors(*n).empty()) {
+        convert_node(*n);
+      } else if (const Lowered* now = bindings_.find(n->input(0))) {
+        ctx_.bind(n->output(0), *now);
+      }
+    }
+  }
+  return true;
+}
+
+void Dispatcher::check_writes(const Node& node, const std::vector<WatchedWrite>& writes) {
+  for (const WatchedWrite& w : writes) {
+    const bool root_changed = binding_key(w.root) != w.before;
+    const auto aliases = aliases_of(w.root);
+    auto read_later = [&] {
+      return std::any_of(aliases.begin(), aliases.end(), [&](const Value* a) {
+        if (read_after(a, node)) return true;
+        // A loop reads what it writes again in its next iteration.
+        if (node.kind() != c10::prim::Loop) return false;
+        return std::any_of(a->uses().begin(), a->uses().end(), [&](const torch::jit::Use& u) {
+          return ancestor_in(*u.user, node.owningBlock()) == &node;
+        });
+      });
+    };
+    const std::string root_name = "%" + w.root->debugName();
+    if (!node.blocks().empty() && w.written == w.root && w.root->node() != &node) {
+      if (root_changed || !read_later()) continue;
+      record(node, make_diagnostic(DiagCode::kDroppedMutation,
+                                   root_name + " is written inside this " +
+                                       (node.kind() == c10::prim::Loop ? "loop" : "if") +
+                                       " but defined outside it and read afterwards; pt2onnx does "
+                                       "not carry such a write out of the block, so it refuses "
+                                       "rather than drop it"));
+      continue;
+    }
+    if (w.written == w.root) continue;  // an in-place op on the root rebinds it
+    if (!root_changed && same_tensor_as_root(w.written, w.root)) {
+      // Written through the result of in-place ops (`y = x.add_(1); y.copy_(z)`): that result
+      // is the root's own storage, so the root, and what lies between, take the new value.
+      if (const Lowered* now = bindings_.find(w.written)) {
+        const Lowered value = *now;
+        for (const Value* v = w.written; v != w.root; v = v->node()->input(0))
+          ctx_.bind(v->node()->input(0), value);
+      }
+      if (!refresh_views(w.root, node, w.written) && read_later()) {
+        record(node, make_diagnostic(DiagCode::kDroppedMutation,
+                                     "a view of " + root_name +
+                                         " made in another block is read after this write and "
+                                         "cannot be recomputed"));
+      }
+      continue;
+    }
+    if (root_changed) {
+      if (!refresh_views(w.root, node, w.written) && read_later()) {
+        record(node,
+               make_diagnostic(DiagCode::kDroppedMutation,
+                               "a view of " + root_name +
+                                   " made in another block, or through a write, is read after "
+                                   "this write and cannot be recomputed"));
+      }
+      continue;
+    }
+    if (followed_by_write_back(node, w.written) || !read_later()) continue;
+    record(node,
+           make_diagnostic(DiagCode::kDroppedMutation,
+                           "this writes into %" + w.written->debugName() + ", a view of " +
+                               root_name + " made by " + w.written->node()->kind().toQualString() +
+                               ", which is read afterwards; pt2onnx reproduces writes through "
+                               "slice, select, narrow and reshape-like views only, so it "
+                               "refuses rather than drop the write"));
   }
 }
 

@@ -52,6 +52,18 @@ class Dispatcher final : public sym::BlockConverter {
   void for_each_missing(const torch::jit::Block& block,
                         const std::function<void(const torch::jit::Node&)>& report) const;
 
+  // ---- no write is lost (Note [Writes] in dispatcher.cpp)
+  struct WatchedWrite {
+    const torch::jit::Value* written;  // what the node writes (a view, or the root itself)
+    const torch::jit::Value* root;     // the tensor that owns the storage
+    std::string before;                // the root's binding before the node ran
+  };
+  std::vector<WatchedWrite> watched_writes(const torch::jit::Node& node) const;
+  std::string binding_key(const torch::jit::Value* value) const;
+  void check_writes(const torch::jit::Node& node, const std::vector<WatchedWrite>& writes);
+  bool refresh_views(const torch::jit::Value* root, const torch::jit::Node& write,
+                     const torch::jit::Value* written);
+
   const sym::OpsetRegistry& registry_;
   DispatchSettings settings_;
   sym::EffectiveTable table_;

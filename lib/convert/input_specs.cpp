@@ -17,20 +17,6 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-// Which input an option key names: its original argument name, its --input-names name or its
-// 0-based index.
-std::optional<size_t> input_index(const std::string& key, const std::vector<std::string>& original,
-                                  const std::vector<std::string>& renamed) {
-  for (size_t i = 0; i < original.size(); ++i) {
-    if (key == original[i] || key == renamed[i]) return i;
-  }
-  if (!key.empty() && std::all_of(key.begin(), key.end(), ::isdigit)) {
-    const size_t index = std::stoul(key);
-    if (index < renamed.size()) return index;
-  }
-  return std::nullopt;
-}
-
 std::string generated_symbol(const std::string& tensor, size_t position) {
   // torch.onnx's name for an unnamed dynamic axis (dynamic_axes given as a list).
   return tensor + "_dynamic_axes_" + std::to_string(position + 1);
@@ -38,77 +24,77 @@ std::string generated_symbol(const std::string& tensor, size_t position) {
 
 }  // namespace
 
-c10::ScalarType parse_dtype(const std::string& text) {
-  static const std::map<std::string, c10::ScalarType> kTypes = {
-      {"float32", c10::kFloat}, {"float", c10::kFloat},    {"float16", c10::kHalf},
-      {"half", c10::kHalf},     {"float64", c10::kDouble}, {"double", c10::kDouble},
-      {"int64", c10::kLong},    {"long", c10::kLong},      {"int32", c10::kInt},
-      {"int", c10::kInt},       {"int8", c10::kChar},      {"uint8", c10::kByte},
-      {"bool", c10::kBool}};
-  auto it = kTypes.find(text);
-  if (it == kTypes.end()) {
-    throw Error(ErrorKind::kUsage, "unknown dtype '" + text +
-                                       "' (use float32, float16, float64, int64, int32, int8, "
-                                       "uint8 or bool)");
+c10::ScalarType scalar_type(DType dtype) {
+  switch (dtype) {
+    case DType::kFloat32:
+      return c10::kFloat;
+    case DType::kFloat16:
+      return c10::kHalf;
+    case DType::kBFloat16:
+      return c10::kBFloat16;
+    case DType::kFloat64:
+      return c10::kDouble;
+    case DType::kInt8:
+      return c10::kChar;
+    case DType::kInt16:
+      return c10::kShort;
+    case DType::kInt32:
+      return c10::kInt;
+    case DType::kInt64:
+      return c10::kLong;
+    case DType::kUInt8:
+      return c10::kByte;
+    case DType::kBool:
+      return c10::kBool;
   }
-  return it->second;
+  return c10::kFloat;
 }
 
-IoSpecs resolve_io_specs(const loader::LoadedGraph& loaded, const ExportOptions& options) {
-  const size_t count = loaded.graph->inputs().size();
-  std::vector<std::string> original = loaded.input_names;
-  original.resize(count);
-  for (size_t i = 0; i < count; ++i) {
-    if (original[i].empty()) original[i] = "input_" + std::to_string(i);
+std::optional<DType> dtype_of(c10::ScalarType type) {
+  for (DType d : {DType::kFloat32, DType::kFloat16, DType::kBFloat16, DType::kFloat64, DType::kInt8,
+                  DType::kInt16, DType::kInt32, DType::kInt64, DType::kUInt8, DType::kBool}) {
+    if (scalar_type(d) == type) return d;
   }
-  if (options.input_names.size() > count) {
-    throw Error(ErrorKind::kUsage, "--input-names gives " +
-                                       std::to_string(options.input_names.size()) +
-                                       " names, but the model has " + std::to_string(count) +
-                                       " inputs (" + join(original) + ")");
+  return std::nullopt;
+}
+
+std::string dtype_text(c10::ScalarType type) {
+  const auto dtype = dtype_of(type);
+  return dtype ? dtype_name(*dtype) : c10::toString(type);
+}
+
+IoSpecs io_specs(const loader::LoadedGraph& loaded, const ResolvedOptions& resolved,
+                 const ExportOptions& options) {
+  if (loaded.graph->inputs().size() != resolved.inputs.size()) {
+    throw Error(DiagCode::kInternal, "the graph has " +
+                                         std::to_string(loaded.graph->inputs().size()) +
+                                         " inputs after binding defaults, the options resolved " +
+                                         std::to_string(resolved.inputs.size()));
+  }
+  // flatten_tuple_inputs names the elements as the resolver does; if they ever diverged, every
+  // option would describe the wrong input.
+  for (size_t i = 0; i < resolved.inputs.size(); ++i) {
+    const std::string actual = i < loaded.input_names.size() ? loaded.input_names[i] : "";
+    if (!actual.empty() && actual != resolved.inputs[i].original) {
+      throw Error(DiagCode::kInternal, "graph input " + std::to_string(i) + " is '" + actual +
+                                           "', the options resolved '" +
+                                           resolved.inputs[i].original + "'");
+    }
   }
   IoSpecs specs;
-  specs.input_names = original;
-  for (size_t i = 0; i < options.input_names.size(); ++i)
-    specs.input_names[i] = options.input_names[i];
-  specs.inputs.resize(count);
+  for (const ResolvedInput& input : resolved.inputs) {
+    specs.input_names.push_back(input.name);
+    InputSpec spec;
+    if (input.dtype) spec.dtype = scalar_type(*input.dtype);
+    spec.shape = input.shape;
+    spec.dynamic = input.dynamic;
+    spec.shape_option = input.shape_option;
+    spec.dtype_option = input.dtype_option;
+    specs.inputs.push_back(spec);
+  }
   specs.output_names = options.output_names;
-
-  auto index_or_fail = [&](const std::string& key, const char* flag) {
-    auto index = input_index(key, original, specs.input_names);
-    if (!index) {
-      throw Error(ErrorKind::kUsage, std::string(flag) + " names '" + key +
-                                         "', which is not an input of the model (inputs: " +
-                                         join(specs.input_names) + ")");
-    }
-    return *index;
-  };
-  for (const auto& [key, dims] : options.shapes)
-    specs.inputs[index_or_fail(key, "--shape")].shape = dims;
-  for (const auto& [key, dtype] : options.dtypes) {
-    specs.inputs[index_or_fail(key, "--dtype")].dtype = parse_dtype(dtype);
-  }
-  for (const auto& [key, axes] : options.dynamic_axes) {
-    auto index = input_index(key, original, specs.input_names);
-    if (!index) continue;  // an output: applied after conversion
-    specs.option_keys_used.insert(key);
-    InputSpec& spec = specs.inputs[*index];
-    for (size_t k = 0; k < axes.size(); ++k) {
-      const DynamicAxis& axis = axes[k];
-      const std::string symbol =
-          axis.symbol.empty() ? generated_symbol(specs.input_names[*index], k) : axis.symbol;
-      if (spec.shape) {
-        const int64_t rank = static_cast<int64_t>(spec.shape->size());
-        if (axis.axis < 0 || axis.axis >= rank) {
-          throw Error(ErrorKind::kUsage,
-                      "--dynamic " + key + ": axis " + std::to_string(axis.axis) +
-                          " is out of range for its --shape of rank " + std::to_string(rank));
-        }
-        specs.symbol_sizes[symbol] = (*spec.shape)[static_cast<size_t>(axis.axis)];
-      }
-      spec.dynamic[axis.axis] = symbol;
-    }
-  }
+  specs.symbol_sizes = resolved.symbol_sizes;
+  specs.output_dynamic = resolved.output_dynamic;
   return specs;
 }
 
@@ -145,17 +131,44 @@ std::vector<std::string> output_names_for(const IoSpecs& specs, size_t count,
 }
 
 void apply_output_dynamic_axes(onnx_ir::GraphBuilder& builder,
-                               const std::vector<std::string>& output_names, const IoSpecs& specs,
-                               const ExportOptions& options) {
-  for (const auto& [key, axes] : options.dynamic_axes) {
-    if (specs.option_keys_used.count(key) != 0) continue;
+                               const std::vector<std::string>& output_names, const IoSpecs& specs) {
+  // Occurrences for one output merge as the resolver merges them for inputs: axes in the order
+  // first given (generated symbols count positions in it), a named symbol over a generated one.
+  struct Entry {
+    DynamicAxis axis;
+    std::string option;
+  };
+  std::vector<std::pair<std::string, std::vector<Entry>>> named;
+  for (const DynamicOption& option : specs.output_dynamic) {
+    auto output = std::find_if(named.begin(), named.end(),
+                               [&](const auto& n) { return n.first == option.key; });
+    if (output == named.end()) output = named.insert(named.end(), {option.key, {}});
+    for (const DynamicAxis& axis : option.axes) {
+      auto it = std::find_if(output->second.begin(), output->second.end(),
+                             [&](const Entry& e) { return e.axis.axis == axis.axis; });
+      if (it == output->second.end()) {
+        output->second.push_back({axis, spell(option)});
+      } else if (it->axis.symbol.empty()) {
+        it->axis.symbol = axis.symbol;
+        it->option = spell(option);
+      } else if (!axis.symbol.empty() && axis.symbol != it->axis.symbol) {
+        throw Error(DiagCode::kOptionConflict,
+                    it->option + " and " + spell(option) + " give axis " +
+                        std::to_string(axis.axis) + " of output '" + option.key +
+                        "' two symbols, '" + it->axis.symbol + "' and '" + axis.symbol + "'");
+      }
+    }
+  }
+  for (const auto& [key, entries] : named) {
     auto it = std::find(output_names.begin(), output_names.end(), key);
     if (it == output_names.end()) {
-      throw Error(ErrorKind::kUsage, "--dynamic names '" + key +
-                                         "', which is neither an input nor an output (inputs: " +
-                                         join(specs.input_names) +
-                                         "; outputs: " + join(output_names) + ")");
+      throw Error(DiagCode::kUnknownOptionKey,
+                  "--dynamic names '" + key +
+                      "', which is neither an input nor an output (inputs: " +
+                      join(specs.input_names) + "; outputs: " + join(output_names) + ")");
     }
+    std::vector<DynamicAxis> axes;
+    for (const Entry& e : entries) axes.push_back(e.axis);
     onnx::ValueInfoProto* info = nullptr;
     for (auto& out : *builder.main_graph().mutable_output()) {
       if (out.name() == key) info = &out;
@@ -165,9 +178,10 @@ void apply_output_dynamic_axes(onnx_ir::GraphBuilder& builder,
     for (size_t k = 0; k < axes.size(); ++k) {
       const DynamicAxis& axis = axes[k];
       if (axis.axis < 0 || axis.axis >= shape->dim_size()) {
-        throw Error(ErrorKind::kUsage, "--dynamic " + key + ": axis " + std::to_string(axis.axis) +
-                                           " is out of range for an output of rank " +
-                                           std::to_string(shape->dim_size()));
+        throw Error(DiagCode::kBadOption, "--dynamic " + key + ": axis " +
+                                              std::to_string(axis.axis) +
+                                              " is out of range for an output of rank " +
+                                              std::to_string(shape->dim_size()));
       }
       auto* dim = shape->mutable_dim(static_cast<int>(axis.axis));
       if (dim->has_dim_value()) {
@@ -212,37 +226,6 @@ void check_no_baked_dynamic_sizes(onnx_ir::GraphBuilder& builder, const IoSpecs&
                         "x.size(d) / x.flatten(), or drop --dynamic for that axis");
       }
     }
-  }
-}
-
-void infer_missing_input_ranks(const torch::jit::Graph& graph, IoSpecs& specs) {
-  static const std::map<std::string, int64_t> kPoolRanks = {
-      {"aten::max_pool1d", 3},          {"aten::max_pool2d", 4},
-      {"aten::max_pool3d", 5},          {"aten::avg_pool1d", 3},
-      {"aten::avg_pool2d", 4},          {"aten::avg_pool3d", 5},
-      {"aten::adaptive_avg_pool1d", 3}, {"aten::adaptive_avg_pool2d", 4},
-      {"aten::adaptive_avg_pool3d", 5}, {"aten::upsample_nearest2d", 4},
-      {"aten::upsample_bilinear2d", 4}, {"aten::upsample_bicubic2d", 4}};
-  for (size_t i = 0; i < graph.inputs().size() && i < specs.inputs.size(); ++i) {
-    InputSpec& spec = specs.inputs[i];
-    const torch::jit::Value* input = graph.inputs()[i];
-    if (spec.shape || input->type()->kind() != c10::TypeKind::TensorType) continue;
-    std::optional<int64_t> rank;
-    for (const torch::jit::Use& use : input->uses()) {
-      const torch::jit::Node* user = use.user;
-      const std::string kind = user->kind().toQualString();
-      if (use.offset == 0 && kind.find("conv") != std::string::npos && user->inputs().size() > 1) {
-        const auto weight = user->input(1)->type()->cast<c10::TensorType>();
-        if (weight && weight->dim()) rank = static_cast<int64_t>(*weight->dim());
-        auto iv = torch::jit::toIValue(user->input(1));
-        if (iv && iv->isTensor()) rank = iv->toTensor().dim();
-      } else if (use.offset == 0 && kPoolRanks.count(kind) != 0) {
-        rank = kPoolRanks.at(kind);
-      }
-      if (rank) break;
-    }
-    if (!rank) continue;
-    spec.shape = std::vector<int64_t>(static_cast<size_t>(*rank), -1);
   }
 }
 

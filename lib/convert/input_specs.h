@@ -1,5 +1,5 @@
-// Resolves the user's --input-names/--output-names/--shape/--dtype/--dynamic against the model's
-// inputs and outputs, and applies what concerns outputs once they exist.
+// The ONNX side of the resolved options: each graph input's dtype, shape and dynamic axes, the
+// output names, and the --dynamic axes of outputs applied once the outputs exist.
 #pragma once
 
 #include <c10/core/ScalarType.h>
@@ -7,17 +7,13 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
+#include "convert/option_resolver.h"
 #include "loader/torchscript_loader.h"
 #include "onnx/graph_builder.h"
 #include "pt2onnx/options.h"
-
-namespace torch::jit {
-struct Graph;
-}
 
 namespace pt2onnx::convert {
 
@@ -25,6 +21,9 @@ struct InputSpec {
   c10::ScalarType dtype = c10::kFloat;
   std::optional<std::vector<int64_t>> shape;  // -1: size unknown (rank inferred)
   std::map<int64_t, std::string> dynamic;     // axis -> dim_param
+  // The options that gave the shape and dtype ("--shape x:1x3x8x8"), empty when none did.
+  std::string shape_option;
+  std::string dtype_option;
 };
 
 struct IoSpecs {
@@ -32,26 +31,26 @@ struct IoSpecs {
   std::vector<InputSpec> inputs;
   std::vector<std::string> output_names;        // as given by --output-names (may be empty)
   std::map<std::string, int64_t> symbol_sizes;  // dim_param -> size given by --shape
-  std::set<std::string> option_keys_used;       // --dynamic keys that named an input
+  std::vector<DynamicOption> output_dynamic;    // --dynamic occurrences that name no input
 };
 
-IoSpecs resolve_io_specs(const loader::LoadedGraph& loaded, const ExportOptions& options);
+// `loaded` has had its defaults bound and its tuples flattened as `resolved` says.
+IoSpecs io_specs(const loader::LoadedGraph& loaded, const ResolvedOptions& resolved,
+                 const ExportOptions& options);
 // The user's names, else `defaults` when there is one per output (a returned dict's keys) and
 // the user gave none, else "output" for a single output and "output_0", "output_1", ... otherwise.
 std::vector<std::string> output_names_for(const IoSpecs& specs, size_t count,
                                           const std::vector<std::string>& defaults = {});
 void apply_output_dynamic_axes(onnx_ir::GraphBuilder& builder,
-                               const std::vector<std::string>& output_names, const IoSpecs& specs,
-                               const ExportOptions& options);
+                               const std::vector<std::string>& output_names, const IoSpecs& specs);
 // A Reshape to a constant shape that repeats the export-time size of a dynamic axis would give
 // wrong results at any other size (pytorch#99701): refuse to write such a model.
 void check_no_baked_dynamic_sizes(onnx_ir::GraphBuilder& builder, const IoSpecs& specs);
 
-// For tensor inputs without --shape, the rank implied by their first consumer (a convolution's or
-// pooling's spatial rank); the sizes stay unknown (-1). Inputs no consumer tells about stay as
-// they are.
-void infer_missing_input_ranks(const torch::jit::Graph& graph, IoSpecs& specs);
-
-c10::ScalarType parse_dtype(const std::string& text);
+c10::ScalarType scalar_type(DType dtype);
+// The inverse, for messages in --dtype's spelling; nullopt for types no --dtype gives.
+std::optional<DType> dtype_of(c10::ScalarType type);
+// "int64" where --dtype can say it, LibTorch's name otherwise.
+std::string dtype_text(c10::ScalarType type);
 
 }  // namespace pt2onnx::convert

@@ -9,20 +9,18 @@
 #include <filesystem>
 #include <fstream>
 
+#include "loader/checked_archive.h"
+#include "loader/libtorch_message.h"
+#include "loader/tensor_attributes.h"
 #include "passes/lower_module_attributes.h"
 #include "pt2onnx/error.h"
 
 namespace pt2onnx::loader {
 namespace {
 
-// The first line of a c10::Error, without LibTorch's C++ stack trace.
-std::string first_line(const std::string& text) {
-  const auto end = text.find('\n');
-  return end == std::string::npos ? text : text.substr(0, end);
-}
-
-// Tells apart the files people pass by mistake, before LibTorch fails on them less helpfully.
-void check_is_torchscript_archive(const std::string& path) {
+// Tells apart the files people pass by mistake, before LibTorch fails on them less helpfully, and
+// checks the archive's headers; returns the archive LibTorch is to read.
+std::shared_ptr<CheckedArchive> open_torchscript_archive(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(path, ec)) throw Error(ErrorKind::kBadInput, "'" + path + "' does not exist");
@@ -48,12 +46,13 @@ void check_is_torchscript_archive(const std::string& path) {
                     "' is not a TorchScript file (not a zip archive); pt2onnx reads "
                     "files written by torch.jit.save");
   }
-  std::vector<std::string> records;
+  in.close();
+  std::shared_ptr<CheckedArchive> archive = CheckedArchive::open(path);
   try {
-    caffe2::serialize::PyTorchStreamReader reader(path);
-    records = reader.getAllRecords();
+    caffe2::serialize::PyTorchStreamReader reader(archive);
   } catch (const std::exception& e) {
-    const std::string why = first_line(e.what());
+    if (!archive->failure().empty()) throw Error(DiagCode::kCorruptArchive, archive->failure());
+    const std::string why = libtorch_message(e);
     if (why.find("hasRecord(\"version\")") != std::string::npos) {
       throw Error(ErrorKind::kBadInput,
                   "'" + path +
@@ -64,7 +63,11 @@ void check_is_torchscript_archive(const std::string& path) {
                 "'" + path + "' is a damaged or truncated archive (" + why + ")");
   }
   bool has_code = false;
-  for (const auto& r : records) has_code |= r.rfind("code/", 0) == 0;
+  // LibTorch's record names drop the archive's top-level folder ("model/code/...").
+  for (const auto& r : archive->records()) {
+    const auto slash = r.name.find('/');
+    has_code |= slash != std::string::npos && r.name.compare(slash + 1, 5, "code/") == 0;
+  }
   if (!has_code) {
     throw Error(
         ErrorKind::kBadInput,
@@ -73,6 +76,7 @@ void check_is_torchscript_archive(const std::string& path) {
             "torch.save), not a TorchScript module: it has no code/ section; export the model "
             "with torch.jit.script(model) or torch.jit.trace(model, example) and save that");
   }
+  return archive;
 }
 
 }  // namespace
@@ -82,14 +86,19 @@ LoadedGraph load_torchscript(const std::string& path, const std::string& method,
   auto step = [&progress](const char* what) {
     if (progress) progress(what);
   };
-  check_is_torchscript_archive(path);
+  std::shared_ptr<CheckedArchive> archive = open_torchscript_archive(path);
   torch::jit::Module module;
   try {
-    module = torch::jit::load(path, c10::Device(c10::kCPU));
+    module = torch::jit::load(archive, c10::Device(c10::kCPU));
   } catch (const std::exception& e) {
+    if (!archive->failure().empty()) throw Error(DiagCode::kCorruptArchive, archive->failure());
     throw Error(ErrorKind::kBadInput,
-                "LibTorch cannot load '" + path + "': " + first_line(e.what()));
+                "LibTorch cannot load '" + path + "': " + libtorch_message(e));
+  } catch (...) {
+    if (!archive->failure().empty()) throw Error(DiagCode::kCorruptArchive, archive->failure());
+    throw Error(ErrorKind::kBadInput, "LibTorch cannot load '" + path + "' (no reason given)");
   }
+  archive.reset();  // the weights are in memory: close the file
   step("loaded the module");
   module.eval();
   if (!module.find_method(method)) {
@@ -109,12 +118,13 @@ LoadedGraph load_torchscript(const std::string& path, const std::string& method,
   } catch (const std::exception& e) {
     throw Error(ErrorKind::kUnsupported,
                 "LibTorch cannot freeze the model (pt2onnx needs its attributes to be constant): " +
-                    first_line(e.what()));
+                    libtorch_message(e));
   }
   step("frozen");
   torch::jit::Method frozen_method = frozen.get_method(method);
   LoadedGraph out;
   out.graph = frozen_method.graph()->copy();
+  fold_tensor_attributes(*out.graph, frozen);
   // Attributes the method writes are still read from `self`: they become values.
   passes::lower_module_attributes(*out.graph, frozen);
   const auto& schema = frozen_method.function().getSchema();

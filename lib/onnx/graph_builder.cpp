@@ -7,6 +7,7 @@
 #include <functional>
 #include <sstream>
 
+#include "compat/onnx_compat.h"
 #include "onnx/constant_folder.h"
 #include "onnx/shape_data.h"
 #include "onnx/tensor_proto.h"
@@ -245,11 +246,28 @@ void GraphBuilder::infer_types(onnx::NodeProto& node) {
         dim->set_dim_param(e.symbol);
     }
   }
-  onnx::shape_inference::InferenceContextImpl ctx(node, input_types, input_data, no_sparse,
-                                                  &symbolic_inputs);
+  auto ctx =
+      compat::node_inference_context(node, input_types, input_data, no_sparse, &symbolic_inputs);
   try {
     schema->GetTypeAndShapeInferenceFunction()(ctx);
   } catch (const std::exception& e) {
+    std::string described;
+    bool only_inputs_and_constants = true;
+    for (const auto& in : node.input()) {
+      if (in.empty()) continue;
+      auto option = input_options_.find(in);
+      if (option != input_options_.end()) {
+        if (described.find(option->second) == std::string::npos)
+          described += (described.empty() ? "" : ", ") + option->second;
+      } else if (constant_of(in) == nullptr) {
+        only_inputs_and_constants = false;
+      }
+    }
+    if (only_inputs_and_constants && !described.empty()) {
+      throw Error(DiagCode::kBadInputSpec, described +
+                                               " does not fit the model: ONNX rejects the " +
+                                               node.op_type() + " it feeds: " + e.what());
+    }
     throw Error(ErrorKind::kInvalidOutput,
                 "ONNX shape inference rejects the " + node.op_type() + " node: " + e.what());
   }

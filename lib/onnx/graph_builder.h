@@ -54,6 +54,12 @@ class GraphBuilder {
   ValueName add_parameter(const std::string& name, const at::Tensor& value, bool embed);
 
   ValueName add_input(const std::string& name, const onnx::TypeProto& type);
+  // The options that gave a graph input its type ("--shape x:1x3x8x8"): when ONNX rejects a
+  // node fed only by such inputs and constants, the user's description is what is wrong, and
+  // the error says so (bad-input-spec) instead of blaming the converter.
+  void describe_input(const ValueName& name, const std::string& options) {
+    input_options_[name] = options;
+  }
   // True for module parameters, embedded or turned into inputs.
   bool is_parameter(const ValueName& name) const { return parameters_.count(name) != 0; }
   // Marks `value` as an output of the innermost graph under `output_name` (renaming or adding
@@ -116,6 +122,7 @@ class GraphBuilder {
   std::unordered_map<std::string, ShapeData> shape_data_;
   std::vector<Initializer> initializers_;
   std::unordered_set<std::string> parameters_;
+  std::unordered_map<std::string, std::string> input_options_;  // see describe_input
   int64_t node_count_ = 0;
 };
 

@@ -1,5 +1,7 @@
-// Assembles the ModelProto, validates it with ONNX's checker and shape inference, and writes it
-// atomically (a temporary file in the output's directory, renamed at the end).
+// Writes a converted graph as an ONNX file, in four stages with a file each: assemble and validate
+// (model_assembly), decide where the weights go (external_data_plan), stream the bytes
+// (model_stream) into a private staging directory (output_staging), and commit them to their
+// final names. A failed or interrupted write leaves the previous output untouched.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +10,8 @@
 #include <vector>
 
 #include "onnx/graph_builder.h"
+#include "onnx/model_assembly.h"
+#include "onnx/output_paths.h"
 #include "pt2onnx/options.h"
 
 namespace pt2onnx::onnx_ir {
@@ -20,15 +24,8 @@ struct WriteResult {
   std::vector<std::string> extra_files;
 };
 
-// IR version to declare for an opset: the one ONNX released alongside it.
-int64_t ir_version_for_opset(int opset);
-
-// Throws kWriteFailed when the output's directory does not exist or is not writable.
-void check_output_location(const std::string& output_path);
-
-// Streams the model: tensor bytes go from LibTorch's storage to the file (or to external data
-// files) without a serialized copy in memory. `notice` is told when external data is switched on;
-// `progress` as each step ends (for -v timings).
+// `notice` is told when external data is switched on; `progress` as each step ends (for -v
+// timings). Refuses (kOutputIsInput) to write over options.model_path, side files included.
 WriteResult write_model(GraphBuilder& builder, const ExportOptions& options,
                         const std::function<void(const std::string&)>& notice = nullptr,
                         const std::function<void(const std::string&)>& progress = nullptr);

@@ -5,7 +5,6 @@
 
 #include "loader/torchscript_loader.h"
 #include "passes/passes.h"
-#include "pt2onnx/options.h"
 
 namespace pt2onnx::passes {
 
@@ -13,22 +12,19 @@ namespace pt2onnx::passes {
 // has no "argument not given", so an argument with a default becomes that constant, unless the
 // user describes it (--shape, --dtype or --dynamic by name or position), which keeps it as an
 // input. With the constant in place, `if mask is not None:` and the checks on it fold away.
-void bind_default_inputs(loader::LoadedGraph& loaded, const ExportOptions& options) {
+// Which arguments the user describes is the option resolver's answer (`keep`), so that a key
+// means the same argument here as everywhere else.
+void bind_default_inputs(loader::LoadedGraph& loaded, const std::vector<bool>& keep) {
   auto& graph = *loaded.graph;
-  auto described = [&](size_t index) {
-    for (const std::string& key : {loaded.input_names[index], std::to_string(index)}) {
-      if (options.shapes.count(key) != 0 || options.dtypes.count(key) != 0 ||
-          options.dynamic_axes.count(key) != 0)
-        return true;
-    }
-    return false;
-  };
   std::vector<size_t> bound;
   for (size_t i = 0; i < loaded.input_defaults.size() && i < graph.inputs().size(); ++i) {
-    if (loaded.input_defaults[i] == nullptr || described(i)) continue;
+    if (loaded.input_defaults[i] == nullptr || (i < keep.size() && keep[i])) continue;
     torch::jit::WithInsertPoint guard(graph.block()->nodes().front());
     torch::jit::Value* constant = graph.insertConstant(*loaded.input_defaults[i]);
-    constant->setType(graph.inputs()[i]->type());  // Optional[Tensor] stays optional
+    // A None keeps the argument's Optional type, so `mask is not None` folds; any other value
+    // keeps its own (a Tensor constant typed Optional[Tensor] would be a literal no lowering
+    // takes, and a Tensor can stand wherever an Optional[Tensor] is used).
+    if (loaded.input_defaults[i]->isNone()) constant->setType(graph.inputs()[i]->type());
     graph.inputs()[i]->replaceAllUsesWith(constant);
     bound.push_back(i);
   }

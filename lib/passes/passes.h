@@ -9,18 +9,16 @@
 namespace torch::jit {
 struct Graph;
 }
-namespace pt2onnx {
-struct ExportOptions;
-namespace loader {
+namespace pt2onnx::loader {
 struct LoadedGraph;
 }
-}  // namespace pt2onnx
 
 namespace pt2onnx::passes {
 
-// Binds method arguments that have a default value (and that the user does not describe with
-// --shape/--dtype/--dynamic) to that value, and drops them from the graph's inputs.
-void bind_default_inputs(loader::LoadedGraph& loaded, const ExportOptions& options);
+// Binds method arguments that have a default value to that value, except where `keep` (one
+// entry per argument, from the option resolver) says the user describes them, and drops them
+// from the graph's inputs.
+void bind_default_inputs(loader::LoadedGraph& loaded, const std::vector<bool>& keep);
 
 // Tuple-typed inputs become one input per element, named "arg.0", "arg.1", ...
 void flatten_tuple_inputs(loader::LoadedGraph& loaded);
@@ -32,6 +30,10 @@ void drop_no_op_nodes(std::shared_ptr<torch::jit::Graph>& graph);
 // Replaces the messages of prim::RaiseException by constants, so that the formatting feeding
 // them (often from run-time values) is dead code.
 void drop_exception_messages(std::shared_ptr<torch::jit::Graph>& graph);
+
+// After each in-place op on a view, writes its result back into the view with aten::copy_, so
+// the tensor the view belongs to sees the write (the copy_ symbolic scatters into it).
+void write_back_views(std::shared_ptr<torch::jit::Graph>& graph);
 
 // Merges inference batch_norm into the preceding convolution (weights must be constants).
 void fold_conv_batchnorm(std::shared_ptr<torch::jit::Graph>& graph);

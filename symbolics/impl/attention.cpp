@@ -1,12 +1,13 @@
-// The fused attention kernels that nn.MultiheadAttention and nn.TransformerEncoderLayer call on
-// their inference fast path (batch_first, self-attention, no grad):
-// aten::_native_multi_head_attention and aten::_transformer_encoder_layer_fwd. PyTorch 1.13's
-// exporter has neither; both decompose into MatMul/Softmax with the projection weights folded
-// (transposed, split) at conversion time.
+// Attention: the fused kernels that nn.MultiheadAttention and nn.TransformerEncoderLayer call on
+// their inference fast path (batch_first, self-attention, no grad),
+// aten::_native_multi_head_attention and aten::_transformer_encoder_layer_fwd, which PyTorch
+// 1.13's exporter has neither of; and torch 2.x's aten::scaled_dot_product_attention. All
+// decompose into MatMul/Softmax, projection weights folded (transposed, split) at conversion time.
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -138,7 +139,93 @@ ValueName encoder_layer(SymbolicContext& ctx, const Node& node, LayerNorm layer_
   return norm(ctx.emit("Add", {x, feed_forward(x)}), 2);
 }
 
+// Scores masked after each query's own position (torch's causal mask: the top-left lower
+// triangle of an L x S matrix), added as -inf. A constant for static lengths; from opset 14,
+// Trilu over an -inf matrix of the run-time lengths.
+ValueName causal_mask(SymbolicContext& ctx, const ValueName& q, const ValueName& k,
+                      c10::ScalarType dtype, bool has_trilu) {
+  const auto l = static_dim(ctx, q, -2);
+  const auto s = static_dim(ctx, k, -2);
+  const double inf = std::numeric_limits<double>::infinity();
+  if (l && s) {
+    at::Tensor allowed = at::ones({*l, *s}, at::kBool).tril();
+    return ctx.constant(at::zeros({*l, *s}, at::TensorOptions().dtype(dtype))
+                            .masked_fill(allowed.logical_not(), -inf));
+  }
+  if (!has_trilu) {
+    ctx.needs_opset(14,
+                    "causal scaled_dot_product_attention over dynamic sequence lengths (Trilu)");
+  }
+  auto& g = ctx.builder();
+  const ValueName size = ctx.emit("Concat",
+                                  {onnx_ops::unsqueeze(g, onnx_ops::dim_size(g, q, -2), {0}),
+                                   onnx_ops::unsqueeze(g, onnx_ops::dim_size(g, k, -2), {0})},
+                                  {{"axis", 0}});
+  const ValueName all = ctx.emit("Expand", {ctx.scalar_constant(-inf, dtype), size});
+  return ctx.emit("Trilu", {all, ctx.int_constant(1)}, {{"upper", 1}});
+}
+
+// aten::scaled_dot_product_attention(query, key, value, Tensor? attn_mask=None,
+// float dropout_p=0., bool is_causal=False, *, float? scale=None, bool enable_gqa=False), which
+// torch 2.x's nn.MultiheadAttention and encoder layers call when no weights are asked for:
+// softmax(q k^T * scale + mask) v over (..., L, E) queries and (..., S, E) keys. A boolean mask
+// is True where a query may attend (the opposite of _native_multi_head_attention's); a float mask
+// is added. The default scale is 1/sqrt(E). Dropout is random, so only p = 0 converts.
+Outputs scaled_dot_product_attention(SymbolicContext& ctx, const Node& node, bool has_trilu) {
+  const ValueName q = ctx.input(node, "query");
+  const ValueName k = ctx.input(node, "key");
+  const ValueName v = ctx.input(node, "value");
+  const auto dtype = ctx.require_dtype(q);
+  if (ctx.const_float(node, "dropout_p") != 0.0) {
+    ctx.fail_unsupported("scaled_dot_product_attention with dropout_p > 0 (random)");
+  }
+  if (ctx.arg(node, "enable_gqa") != nullptr && ctx.const_bool(node, "enable_gqa")) {
+    ctx.fail_unsupported("scaled_dot_product_attention with enable_gqa");
+  }
+  ValueName scale;
+  if (auto given = ctx.optional_const_float(node, "scale")) {
+    scale = ctx.scalar_constant(*given, dtype);
+  } else if (auto width = static_dim(ctx, q, -1)) {
+    scale = ctx.scalar_constant(1.0 / std::sqrt(static_cast<double>(*width)), dtype);
+  } else {
+    const ValueName e = ctx.cast(onnx_ops::dim_size(ctx.builder(), q, -1), dtype);
+    scale = ctx.emit("Reciprocal", {ctx.emit("Sqrt", {e})});
+  }
+  const int64_t rank = ctx.require_rank(k);
+  std::vector<int64_t> perm;
+  for (int64_t i = 0; i < rank - 2; ++i) perm.push_back(i);
+  perm.push_back(rank - 1);
+  perm.push_back(rank - 2);
+  ValueName scores = ctx.emit(
+      "MatMul", {ctx.emit("Mul", {q, scale}), ctx.emit("Transpose", {k}, {{"perm", perm}})});
+  if (ctx.const_bool(node, "is_causal")) {
+    scores = ctx.emit("Add", {scores, causal_mask(ctx, q, k, dtype, has_trilu)});
+  }
+  if (auto mask = ctx.optional_input(node, "attn_mask")) {
+    ValueName m = *mask;
+    if (ctx.dtype(m) == c10::kBool) {
+      m = ctx.emit("Where", {m, ctx.scalar_constant(0.0, dtype),
+                             ctx.scalar_constant(-std::numeric_limits<double>::infinity(), dtype)});
+    } else {
+      m = ctx.cast(m, dtype);
+    }
+    scores = ctx.emit("Add", {scores, m});
+  }
+  // Softmax over the last axis is the same at every opset (before 13 it flattens to 2-d there).
+  ValueName weights = ctx.emit("Softmax", {scores}, {{"axis", -1}});
+  return {ctx.emit("MatMul", {weights, v})};
+}
+
 }  // namespace
+
+// Static causal lengths at opset 9; dynamic ones need Trilu (opset 14).
+Outputs scaled_dot_product_attention_v9(SymbolicContext& ctx, const Node& node) {
+  return scaled_dot_product_attention(ctx, node, false);
+}
+
+Outputs scaled_dot_product_attention_v14(SymbolicContext& ctx, const Node& node) {
+  return scaled_dot_product_attention(ctx, node, true);
+}
 
 // aten::_native_multi_head_attention(query, key, value, int embed_dim, int num_head, qkv_weight,
 // qkv_bias, proj_weight, proj_bias, Tensor? mask=None, bool need_weights=True,

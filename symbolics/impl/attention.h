@@ -5,6 +5,8 @@
 
 namespace pt2onnx::sym {
 
+Outputs scaled_dot_product_attention_v9(SymbolicContext& ctx, const Node& node);
+Outputs scaled_dot_product_attention_v14(SymbolicContext& ctx, const Node& node);
 Outputs native_multi_head_attention_v9(SymbolicContext& ctx, const Node& node);
 Outputs transformer_encoder_layer_fwd_v9(SymbolicContext& ctx, const Node& node);
 Outputs transformer_encoder_layer_fwd_v17(SymbolicContext& ctx, const Node& node);

@@ -1,5 +1,5 @@
-// prim::If and prim::Loop, and the lists their blocks change. The values around them (tuples,
-// sizes, scalars taken from tensors, None checks) are in torchscript_values.cpp. See
+// prim::If and prim::Loop, and the lists and tensors their blocks change. The values around them
+// (tuples, sizes, scalars taken from tensors, None checks) are in torchscript_values.cpp. See
 // docs/torchscript.md for how each construct maps to ONNX.
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
@@ -9,6 +9,7 @@
 
 #include "onnx/ops.h"
 #include "onnx/tensor_proto.h"
+#include "symbolics/aliasing.h"
 #include "symbolics/helpers.h"
 #include "symbolics/impl/control_flow.h"
 
@@ -90,6 +91,36 @@ std::vector<const torch::jit::Value*> mutated_lists(const torch::jit::Block& blo
   return out;
 }
 
+// Tensors defined outside `block` that it writes (in place, or through a view): as with lists,
+// their values at the end of the block leave it as extra outputs, and the caller rebinds them.
+// Each is named by the tensor that owns the storage, so a write through a view counts.
+std::vector<const torch::jit::Value*> written_tensors_from_outside(const torch::jit::Block& block) {
+  std::vector<const torch::jit::Value*> out;
+  std::function<void(const torch::jit::Block&)> scan = [&](const torch::jit::Block& b) {
+    for (const Node* n : b.nodes()) {
+      for (const torch::jit::Value* w : written_tensors(*n)) {
+        const torch::jit::Value* root = alias_root(w);
+        if (!defined_inside(root, &block) && std::find(out.begin(), out.end(), root) == out.end())
+          out.push_back(root);
+      }
+      for (const torch::jit::Block* sub : n->blocks()) scan(*sub);
+    }
+  };
+  scan(block);
+  return out;
+}
+
+// What a block changes that is defined outside it: lists, then tensors.
+std::vector<const torch::jit::Value*> mutated_values(const torch::jit::Block& block) {
+  auto out = mutated_lists(block);
+  for (const auto* t : written_tensors_from_outside(block)) out.push_back(t);
+  return out;
+}
+
+bool is_list_value(const torch::jit::Value* v) {
+  return v->type()->kind() == c10::TypeKind::ListType;
+}
+
 // Whether `list` is read after the If `node` (outside its blocks).
 bool used_after(const torch::jit::Value* list, const Node& node) {
   for (const auto& use : list->uses()) {
@@ -144,9 +175,10 @@ std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
   output_types.clear();
   for (size_t i = 0; i < outs.size(); ++i) {
     const auto& out = outs[i];
-    const bool is_list = i + lists.size() >= outs.size();
+    const bool is_extra = i + lists.size() >= outs.size();
+    const bool is_list = is_extra && is_list_value(lists[i + lists.size() - outs.size()]);
     const auto* jit_out = i < block.outputs().size() ? block.outputs()[i] : nullptr;
-    if (!is_list && out.kind == Lowered::Kind::kNone && jit_out != nullptr &&
+    if (!is_extra && out.kind == Lowered::Kind::kNone && jit_out != nullptr &&
         jit_out->node()->kind() == c10::prim::Uninitialized) {
       unset.push_back(i);
       output_types.emplace_back();
@@ -238,7 +270,7 @@ Outputs if_node(SymbolicContext& ctx, const Node& node, bool sequences) {
   const torch::jit::Value* cond = node.input(0);
   if (auto taken = taken_branch(ctx, node)) {
     const torch::jit::Block& branch = *node.blocks()[*taken ? 0 : 1];
-    const auto lists = mutated_lists(branch);
+    const auto lists = mutated_values(branch);
     std::vector<Lowered> list_values;
     auto outs = convert_block_tracking(ctx, branch, {}, lists, list_values);
     for (size_t i = 0; i < lists.size(); ++i) ctx.bind(lists[i], list_values[i]);
@@ -247,13 +279,17 @@ Outputs if_node(SymbolicContext& ctx, const Node& node, bool sequences) {
   // Lists a branch changes and that are read afterwards: ONNX sequences, as extra If outputs.
   std::vector<const torch::jit::Value*> lists;
   for (const torch::jit::Block* branch : node.blocks()) {
-    for (const auto* list : mutated_lists(*branch)) {
+    for (const auto* list : mutated_values(*branch)) {
       if (used_after(list, node) && std::find(lists.begin(), lists.end(), list) == lists.end()) {
         lists.push_back(list);
       }
     }
   }
   for (const auto* list : lists) {
+    if (!is_list_value(list)) {
+      ctx.tensor(list);  // materialized outside the branches, where both can read it
+      continue;
+    }
     if (!sequences) {
       ctx.needs_opset(13,
                       "a list changed inside an if whose condition is known only at run time "
@@ -292,7 +328,10 @@ Outputs if_node(SymbolicContext& ctx, const Node& node, bool sequences) {
   auto outs = ctx.builder().emit_typed(
       "If", {condition}, {{"then_branch", then_graph}, {"else_branch", else_graph}}, types);
   const size_t n = outs.size() - lists.size();
-  for (size_t i = 0; i < lists.size(); ++i) ctx.bind(lists[i], Lowered::sequence(outs[n + i]));
+  for (size_t i = 0; i < lists.size(); ++i) {
+    ctx.bind(lists[i],
+             is_list_value(lists[i]) ? Lowered::sequence(outs[n + i]) : Lowered(outs[n + i]));
+  }
   outs.resize(n);
   return Outputs(outs.begin(), outs.end());
 }
@@ -372,7 +411,7 @@ Outputs unrolled_loop(SymbolicContext& ctx, const Node& node, int64_t count,
 
 Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
   const torch::jit::Block& body = *node.blocks()[0];
-  const auto lists = mutated_lists(body);
+  const auto lists = mutated_values(body);
   if (auto count = unroll_count(ctx, node, lists)) return unrolled_loop(ctx, node, *count, lists);
 
   auto& g = ctx.builder();
@@ -385,9 +424,13 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
   const ValueName start_cond = as_bool_condition(ctx, node.input(1));
   std::vector<ValueName> carried;
   for (size_t i = 2; i < node.inputs().size(); ++i) carried.push_back(ctx.tensor(node.input(i)));
-  // Lists the body changes: loop-carried sequences.
+  // Lists the body changes: loop-carried sequences; tensors it writes: loop-carried tensors.
   std::vector<ValueName> list_inits;
   for (const auto* list : lists) {
+    if (!is_list_value(list)) {
+      list_inits.push_back(ctx.tensor(list));
+      continue;
+    }
     if (!sequences)
       ctx.needs_opset(
           13, "a list built in a loop of a count known only at run time (sequences in Loop/If)");
@@ -424,9 +467,9 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
   for (size_t i = 0; i < lists.size(); ++i) {
     const auto* t = g.type_of(list_inits[i]);
     list_types.push_back(t != nullptr ? onnx_ir::relaxed_type(*t) : onnx::TypeProto());
-    // The list's value inside the body is the carried sequence.
-    ctx.bind(lists[i], Lowered::sequence(
-                           g.add_input(g.fresh_name(list_inits[i] + "_in"), list_types.back())));
+    // The value inside the body is the carried one.
+    const ValueName in = g.add_input(g.fresh_name(list_inits[i] + "_in"), list_types.back());
+    ctx.bind(lists[i], is_list_value(lists[i]) ? Lowered::sequence(in) : Lowered(in));
   }
   std::vector<Lowered> list_values;
   std::vector<Lowered> outs = convert_block_tracking(ctx, body, params, lists, list_values);
@@ -452,6 +495,15 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
     }
   }
   for (size_t i = 0; i < lists.size(); ++i) {
+    if (!is_list_value(lists[i])) {
+      if (list_values[i].kind != Lowered::Kind::kTensor)
+        ctx.fail_unsupported("a tensor written in a loop that is not a tensor at its end");
+      ValueName value = list_values[i].name;
+      if (auto want = ctx.dtype(list_inits[i])) value = ctx.cast(value, *want);
+      g.add_output(value, value);
+      out_types.push_back(list_types[i]);
+      continue;
+    }
     if (list_values[i].kind != Lowered::Kind::kSequence) {
       ctx.fail_unsupported("a list changed in a loop that is not an ONNX sequence");
     }
@@ -467,7 +519,8 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
   inputs.insert(inputs.end(), list_inits.begin(), list_inits.end());
   auto results = g.emit_typed("Loop", inputs, {{"body", body_graph}}, out_types);
   for (size_t i = 0; i < lists.size(); ++i) {
-    ctx.bind(lists[i], Lowered::sequence(results[carried.size() + i]));
+    const ValueName& result = results[carried.size() + i];
+    ctx.bind(lists[i], is_list_value(lists[i]) ? Lowered::sequence(result) : Lowered(result));
   }
   results.resize(carried.size());
   return Outputs(results.begin(), results.end());

@@ -293,6 +293,19 @@ Outputs index_scatter(SymbolicContext& ctx, const Node& node, ScatterOp op, bool
   if (ctx.rank(src) == 0 && rank > 0)
     ctx.fail_unsupported("index_copy/index_add with a 0-d source");
   ValueName idx = index_1d(ctx, ctx.input(node, "index"));
+  if (rank > 0) {
+    // torch broadcasts the source over the other axes (a source of size 1 there updates every
+    // row): Expand it against x's shape with the indexed axis left at 1.
+    const ValueName x_shape = ctx.emit("Shape", {x});
+    std::vector<ValueName> parts;
+    if (dim > 0) parts.push_back(onnx_ops::slice(ctx.builder(), x_shape, {0}, {0}, {dim}));
+    parts.push_back(ctx.ints_constant({1}));
+    if (dim + 1 < rank)
+      parts.push_back(onnx_ops::slice(ctx.builder(), x_shape, {0}, {dim + 1}, {rank}));
+    const ValueName target =
+        parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}});
+    src = ctx.emit("Expand", {src, target});
+  }
   ValueName full = index_along(ctx, idx, dim, rank, ctx.emit("Shape", {src}));
   return {scatter_elements(ctx, op, x, dim, full, src, add)};
 }

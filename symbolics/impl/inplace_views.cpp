@@ -1,11 +1,14 @@
 // Writes through views: `mask[h0:h1, w0:w1] = count` is aten::copy_ into a chain of slices of
-// `mask`. LibTorch's RemoveTensorMutation leaves these (the view aliases its base), so the write
-// happens here: the positions the view covers are found by applying the same view chain to a
-// grid of flat indices, the source is scattered into the flattened base, and the base is rebound
-// to the result, so later readers of it (and of the views) see the write.
+// `mask` (an in-place op on a view becomes one too: lib/passes/write_back_views.cpp). LibTorch's
+// RemoveTensorMutation leaves these (the view aliases its base), so the write happens here: the
+// positions the view covers are found by applying the same view chain to a grid of flat indices,
+// the source is scattered into the flattened base, and the base is rebound to the result, so later
+// readers of it (and of the views) see the write.
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
 
+#include <algorithm>
+#include <iterator>
 #include <vector>
 
 #include "onnx/ops.h"
@@ -15,9 +18,14 @@
 namespace pt2onnx::sym {
 namespace {
 
+// Views that only rearrange which elements of the base they show (no element twice): applying
+// the same chain to a grid of flat indices gives the positions a write through them reaches.
 bool is_view_kind(const torch::jit::Node* node) {
-  return node->kind() == c10::aten::slice || node->kind() == c10::aten::select ||
-         node->kind() == c10::aten::narrow;
+  static const c10::Symbol kinds[] = {c10::aten::slice,     c10::aten::select,   c10::aten::narrow,
+                                      c10::aten::view,      c10::aten::reshape,  c10::aten::flatten,
+                                      c10::aten::transpose, c10::aten::permute,  c10::aten::t,
+                                      c10::aten::squeeze,   c10::aten::unsqueeze};
+  return std::find(std::begin(kinds), std::end(kinds), node->kind()) != std::end(kinds);
 }
 
 // The view chain from the base down to `view`, outermost first.
@@ -66,11 +74,9 @@ Outputs copy_into_view(SymbolicContext& ctx, const Node& node, const char* scatt
     ctx.bind(view, src);
     return {src};
   }
+  // A base defined outside the loop or branch that writes it is carried out of that block by
+  // the If/Loop symbolic (control_flow.cpp); the dispatcher checks that it was.
   const torch::jit::Value* base_value = chain.front()->input(0);
-  if (base_value->node()->owningBlock() != node.owningBlock()) {
-    ctx.fail_unsupported(
-        "writing into a slice of a tensor defined outside the loop or branch that writes it");
-  }
   const ValueName base = ctx.tensor(base_value);
   const auto dtype = ctx.dtype(base).value_or(c10::kFloat);
 

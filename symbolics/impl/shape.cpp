@@ -39,6 +39,23 @@ Outputs flatten_v9(SymbolicContext& ctx, const Node& node) {
   return {ctx.emit("Reshape", {x, target})};
 }
 
+// aten::unflatten.int(self, int dim, int[] sizes), which torch 2.x's packed attention in-projection
+// uses: Reshape to the shape with axis `dim` replaced by `sizes` (one of them may be -1).
+Outputs unflatten_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t rank = ctx.require_rank(x);
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  const std::vector<int64_t> sizes = ctx.const_ints(node, "sizes");
+  auto& g = ctx.builder();
+  ValueName shape = ctx.emit("Shape", {x});
+  std::vector<ValueName> parts;
+  if (dim > 0) parts.push_back(onnx_ops::slice(g, shape, {0}, {0}, {dim}));
+  parts.push_back(ctx.ints_constant(sizes));
+  if (dim < rank - 1) parts.push_back(onnx_ops::slice(g, shape, {0}, {dim + 1}, {rank}));
+  ValueName target = parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}});
+  return {ctx.emit("Reshape", {x, target})};
+}
+
 // aten::permute(self, int[] dims)
 Outputs permute_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");

@@ -7,6 +7,7 @@ namespace pt2onnx::sym {
 
 Outputs reshape_v9(SymbolicContext& ctx, const Node& node);
 Outputs flatten_v9(SymbolicContext& ctx, const Node& node);
+Outputs unflatten_v9(SymbolicContext& ctx, const Node& node);
 Outputs permute_v9(SymbolicContext& ctx, const Node& node);
 Outputs transpose_v9(SymbolicContext& ctx, const Node& node);
 Outputs unsqueeze_v9(SymbolicContext& ctx, const Node& node);

@@ -81,6 +81,7 @@ void register_opset9(SymbolicTable& t) {
 
   // ---- attention.cpp
   t.add("aten::_native_multi_head_attention", native_multi_head_attention_v9);
+  t.add("aten::scaled_dot_product_attention", scaled_dot_product_attention_v9);
   t.add("aten::_transformer_encoder_layer_fwd", transformer_encoder_layer_fwd_v9);
 
   // ---- casts.cpp
@@ -365,6 +366,7 @@ void register_opset9(SymbolicTable& t) {
   t.add("aten::view", reshape_v9);
   t.add("aten::reshape", reshape_v9);
   t.add("aten::flatten", flatten_v9);
+  t.add("aten::unflatten", unflatten_v9);
   t.add("aten::permute", permute_v9);
   t.add("aten::transpose", transpose_v9);
   t.add("aten::unsqueeze", unsqueeze_v9);

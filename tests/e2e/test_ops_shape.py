@@ -18,6 +18,7 @@ QUERIES = " + ".join(f"int({q}) * {1 << i}" for i, q in enumerate([
 
 CASES = [
     Case("flip_roll", "x", "return torch.flip(x, [0, 2]), torch.roll(x, 1, 1), torch.roll(x, [-1, 2], [0, 2]), torch.roll(x, 5)", [F32(2, 3, 4)], 10),
+    Case("unflatten", "x", "return x.unflatten(1, [2, -1]), x.unflatten(-1, [3, 2]), x.unflatten(0, [1, 2])", [F32(2, 4, 6)], 9),
     Case("roll_9", "x", "return torch.roll(x, 1, 1), torch.roll(x, -2, 0)", [F32(3, 4)], 9),
     Case("tril_triu", "x", "return torch.tril(x), torch.triu(x), torch.tril(x, -1), torch.triu(x, 2), torch.triu(x[0], -1)", [F32(2, 4, 5)], 9),
     Case("repeat_tile", "x", "return x.repeat(2, 1, 3), x.repeat(1, 2), torch.repeat_interleave(x, 2, 1), torch.repeat_interleave(x, 3)", [F32(2, 3)], 9),

@@ -22,6 +22,71 @@ TEST(CliOptions, Shape) {
   EXPECT_THROW(parse_shape("in:1x-2"), Error);
 }
 
+TEST(CliOptions, ZeroOrNegativeSizesAreBadOptions) {
+  for (const char* text : {"x:0x3x16x16", "x:1x-2", "x:0"}) {
+    try {
+      parse_shape(text);
+      ADD_FAILURE() << text;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), DiagCode::kBadOption) << text;
+      EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(CliOptions, DTypes) {
+  EXPECT_EQ(parse_dtype_option("x:int16").second, DType::kInt16);
+  EXPECT_EQ(parse_dtype_option("x:bfloat16").second, DType::kBFloat16);
+  EXPECT_EQ(parse_dtype_option("x:long").second, DType::kInt64);
+  for (DType d : {DType::kFloat32, DType::kFloat16, DType::kBFloat16, DType::kFloat64, DType::kInt8,
+                  DType::kInt16, DType::kInt32, DType::kInt64, DType::kUInt8, DType::kBool}) {
+    EXPECT_EQ(dtype_from_name(dtype_name(d)), d);
+  }
+  try {
+    parse_dtype_option("x:complex64");
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), DiagCode::kBadOption);
+  }
+}
+
+DiagCode code_of(std::vector<const char*> args) {
+  args.insert(args.begin(), {"pt2onnx", "m.pt", "-o", "m.onnx"});
+  try {
+    parse_command_line(static_cast<int>(args.size()), args.data());
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUsage) << e.what();
+    return e.code();
+  }
+  ADD_FAILURE() << "no error";
+  return DiagCode::kInternal;
+}
+
+TEST(CliOptions, ContradictionsOnOneCommandLine) {
+  EXPECT_EQ(code_of({"--dynamic", "x:0=a,0=b"}), DiagCode::kOptionConflict);
+  EXPECT_EQ(code_of({"--input-names", "a,a"}), DiagCode::kOptionConflict);
+  EXPECT_EQ(code_of({"--output-names", "s,s,t"}), DiagCode::kOptionConflict);
+  EXPECT_EQ(code_of({"--input-names", "a", "--output-names", "a"}), DiagCode::kOptionConflict);
+  // Identical repeats are harmless.
+  EXPECT_EQ(parse_dynamic("x:0=a,0=a").second.size(), 1u);
+}
+
+TEST(CliOptions, PlainRangeMessages) {
+  for (const char* jobs : {"0", "-3"}) {
+    std::vector<const char*> args = {"pt2onnx", "a.pt", "b.pt", "-o", "d", "-j", jobs};
+    try {
+      parse_command_line(static_cast<int>(args.size()), args.data());
+      ADD_FAILURE() << jobs;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), DiagCode::kBadOption);
+      EXPECT_EQ(std::string(e.what()), "-j must be at least 1");
+    }
+  }
+  EXPECT_EQ(code_of({"--opset", "abc"}), DiagCode::kBadOption);
+  EXPECT_EQ(code_of({"--opset", "4294967305"}), DiagCode::kOpsetOutOfRange);
+  EXPECT_EQ(parse({"m.pt", "-o", "m.onnx", "--opset", "11"}).command_line.options.opset, 11);
+}
+
 TEST(CliOptions, Dynamic) {
   auto [name, axes] = parse_dynamic("in:0=batch,2");
   EXPECT_EQ(name, "in");
@@ -45,9 +110,12 @@ TEST(CliOptions, FullCommandLine) {
   EXPECT_EQ(o.output_path, "m.onnx");
   EXPECT_EQ(o.opset, 11);
   EXPECT_EQ(o.input_names, (std::vector<std::string>{"a", "b"}));
-  EXPECT_EQ(o.shapes.at("a"), (std::vector<int64_t>{1, 2}));
-  EXPECT_EQ(o.dtypes.at("b"), "int64");
-  EXPECT_EQ(o.dynamic_axes.at("a").size(), 2u);
+  ASSERT_EQ(o.shapes.size(), 1u);
+  EXPECT_EQ(o.shapes[0].key, "a");
+  EXPECT_EQ(o.shapes[0].dims, (std::vector<int64_t>{1, 2}));
+  ASSERT_EQ(o.dtypes.size(), 1u);
+  EXPECT_EQ(o.dtypes[0].dtype, DType::kInt64);
+  ASSERT_EQ(o.dynamic_axes.size(), 2u);  // one per occurrence; the resolver merges them
   EXPECT_FALSE(o.export_params);
   EXPECT_FALSE(o.constant_folding);
   EXPECT_EQ(out.command_line.verbosity, Verbosity::kQuiet);

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +18,44 @@ struct DynamicAxis {
   std::string symbol;
 };
 
+// The element types an input can have: those ONNX and LibTorch share.
+enum class DType {
+  kFloat32,
+  kFloat16,
+  kBFloat16,
+  kFloat64,
+  kInt8,
+  kInt16,
+  kInt32,
+  kInt64,
+  kUInt8,
+  kBool
+};
+
+// "float32", "float16", ...: the spelling --dtype takes and messages show.
+const char* dtype_name(DType dtype);
+// The canonical names and torch's aliases ("float", "half", "long", ...); nullopt when unknown.
+std::optional<DType> dtype_from_name(const std::string& name);
+// "float32, float16, bfloat16, ..." for messages and --help.
+std::string dtype_names();
+
+// One --shape/--dtype/--dynamic occurrence, in command-line order. `key` names an input (its
+// argument name, its --input-names name, a tuple element "pair.0" or the 0-based index of the
+// argument in the method's signature) or, for --dynamic only, an output. Several occurrences
+// may describe one input; they must agree (the option resolver checks).
+struct ShapeOption {
+  std::string key;
+  std::vector<int64_t> dims;  // all >= 1; empty for a 0-d input
+};
+struct DTypeOption {
+  std::string key;
+  DType dtype = DType::kFloat32;
+};
+struct DynamicOption {
+  std::string key;
+  std::vector<DynamicAxis> axes;
+};
+
 enum class ExternalDataMode {
   kAuto,      // inline below 2 GB, one side file above (with a notice)
   kAlways,    // all weights in one side file
@@ -33,10 +70,9 @@ struct ExportOptions {
 
   std::vector<std::string> input_names;   // renames, in order
   std::vector<std::string> output_names;  // renames, in order
-  // Keys are an original argument name, a --input-names/--output-names name, or a 0-based index.
-  std::map<std::string, std::vector<int64_t>> shapes;
-  std::map<std::string, std::string> dtypes;
-  std::map<std::string, std::vector<DynamicAxis>> dynamic_axes;
+  std::vector<ShapeOption> shapes;
+  std::vector<DTypeOption> dtypes;
+  std::vector<DynamicOption> dynamic_axes;
 
   bool export_params = true;
   bool keep_initializers_as_inputs = false;

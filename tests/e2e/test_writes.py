@@ -1,0 +1,181 @@
+"""Writes and in-place ops (docs/torchscript.md, "Writes"): every write either has its effect in the
+exported model, checked in ONNX Runtime against LibTorch at two sizes, or the conversion is refused
+with the dropped-mutation code. Never a model that silently loses a write."""
+import unittest
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from harness import ConverterTest, convert, load_onnx, op_types, save_torchscript
+
+
+def f32(*shape, seed=0):
+    return np.random.RandomState(seed + sum(shape)).randn(*shape).astype(np.float32)
+
+
+class ShiftedWindowMask(nn.Module):
+    """The attention-mask pattern of shifted-window attention: regions of a zero tensor are
+    filled with their index, through slices."""
+
+    def forward(self, x):
+        h, w = x.shape[-2], x.shape[-1]
+        mask = torch.zeros(h, w)
+        count = 0
+        hb = [0, h - 2, h - 1, h]
+        wb = [0, w - 2, w - 1, w]
+        for i in range(3):
+            for j in range(3):
+                mask[hb[i]:hb[i + 1], wb[j]:wb[j + 1]] = float(count)
+                count += 1
+        return x + mask
+
+
+class InplaceOnSlice(nn.Module):
+    def forward(self, x):
+        y = x.clone()
+        y[:, 1:3].add_(10.0)
+        y[0].mul_(2.0)
+        return y
+
+
+class InplaceThroughReshape(nn.Module):
+    def forward(self, x):
+        y = x * 1.0
+        flat = y.view(-1)
+        flat[2:5] = 0.0
+        return y
+
+
+class InplaceThroughTranspose(nn.Module):
+    def forward(self, x):
+        y = x + 0.0
+        y.t()[0].fill_(-1.0)
+        return y
+
+
+class StaleViewIsRecomputed(nn.Module):
+    def forward(self, x):
+        y = x + 0.0
+        head = y[0:2]
+        y[1:3] = 5.0
+        return head * 1.0
+
+
+class WriteInsideLoop(nn.Module):
+    def forward(self, x):
+        y = x + 0.0
+        for i in range(int(x.shape[0])):
+            y[i] = y[i] * float(i)
+        return y
+
+
+class WriteInsideBranch(nn.Module):
+    def forward(self, x):
+        y = x + 0.0
+        if bool(x.sum() > 0):
+            y[0] = 0.0
+        else:
+            y[:, 1].mul_(3.0)
+        return y
+
+
+class ListOfTuples(nn.Module):
+    def forward(self, x):
+        h = x.shape[0]
+        y = x + 0.0
+        for a, b in [(0, h - 2), (h - 2, h)]:
+            y[a:b] = float(a)
+        return y
+
+
+class WriteThroughExpand(nn.Module):
+    def forward(self, x):
+        y = x[0:1] + 0.0
+        z = y.expand(3, x.shape[1])
+        z.fill_(2.0)
+        return y
+
+
+class WritesTest(ConverterTest):
+    def check_both_modes(self, module, make_inputs, shape_args, dims, opsets=(11, 17)):
+        for mode in ("script", "trace"):
+            example = tuple(torch.from_numpy(a) for a in make_inputs(dims[0]))
+            pt = save_torchscript(module, self.path(f"{mode}.pt"), mode, example)
+            for opset in opsets:
+                with self.subTest(mode=mode, opset=opset):
+                    out = self.path(f"{mode}_{opset}.onnx")
+                    extra = [] if mode == "trace" else ["--dynamic", "x:0"]
+                    convert(pt, out, "--opset", opset, *shape_args(dims[0]), *extra)
+                    sizes = dims if mode == "script" else dims[:1]
+                    self.check_matches_torch(pt, out, ["x"], [make_inputs(d) for d in sizes])
+
+    def test_shifted_window_mask_traced(self):
+        # Traced at one size (the trace bakes the sizes in), scripted at two.
+        for mode in ("trace", "script"):
+            example = (torch.from_numpy(f32(2, 6, 5)),)
+            pt = save_torchscript(ShiftedWindowMask(), self.path(f"{mode}.pt"), mode, example)
+            for opset in (9, 11, 17):
+                with self.subTest(mode=mode, opset=opset):
+                    out = self.path(f"{mode}_{opset}.onnx")
+                    convert(pt, out, "--opset", opset, "--shape", "x:2x6x5", "--dynamic", "x:0")
+                    self.check_matches_torch(pt, out, ["x"], [[f32(2, 6, 5)], [f32(3, 6, 5)]])
+
+    def test_inplace_arithmetic_on_slices(self):
+        self.check_both_modes(InplaceOnSlice(), lambda n: [f32(n, 4)],
+                              lambda n: ["--shape", f"x:{n}x4"], (3, 5))
+
+    def test_write_through_reshape(self):
+        self.check_both_modes(InplaceThroughReshape(), lambda n: [f32(n, 4)],
+                              lambda n: ["--shape", f"x:{n}x4"], (3, 5))
+
+    def test_write_through_transpose(self):
+        self.check_both_modes(InplaceThroughTranspose(), lambda n: [f32(n, 4)],
+                              lambda n: ["--shape", f"x:{n}x4"], (3, 5))
+
+    def test_view_made_before_a_write_sees_it(self):
+        self.check_both_modes(StaleViewIsRecomputed(), lambda n: [f32(n, 4)],
+                              lambda n: ["--shape", f"x:{n}x4"], (4, 6))
+
+    def test_write_inside_a_loop_is_carried_out_of_it(self):
+        pt = save_torchscript(WriteInsideLoop(), self.path("loop.pt"))
+        # Opset 9 has no Range to find the positions of a write into a run-time shape.
+        proc = convert(pt, self.path("loop_9.onnx"), "--opset", 9, "--shape", "x:3x4",
+                       "--dynamic", "x:0", check=False)
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        self.assertIn("needs-opset", proc.stderr)
+        for opset in (11, 17):
+            with self.subTest(opset=opset):
+                out = self.path(f"loop_{opset}.onnx")
+                convert(pt, out, "--opset", opset, "--shape", "x:3x4", "--dynamic", "x:0")
+                self.assertIn("Loop", op_types(load_onnx(out)))
+                self.check_matches_torch(pt, out, ["x"], [[f32(3, 4)], [f32(5, 4)]])
+
+    def test_write_inside_a_branch_is_carried_out_of_it(self):
+        pt = save_torchscript(WriteInsideBranch(), self.path("if.pt"))
+        out = self.path("if.onnx")
+        convert(pt, out, "--shape", "x:3x4", "--dynamic", "x:0")
+        self.assertIn("If", op_types(load_onnx(out)))
+        positive, negative = f32(3, 4) + 10.0, f32(5, 4) - 10.0
+        self.check_matches_torch(pt, out, ["x"], [[positive], [negative]])
+
+    def test_list_of_tuples_is_refused_cleanly(self):
+        pt = save_torchscript(ListOfTuples(), self.path("tuples.pt"))
+        out = self.path("tuples.onnx")
+        proc = convert(pt, out, "--shape", "x:6x5", check=False)
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        self.assertIn("unsupported-construct", proc.stderr)
+        self.assertFalse(out.exists())
+
+    def test_write_through_an_unsupported_view_is_refused(self):
+        pt = save_torchscript(WriteThroughExpand(), self.path("expand.pt"))
+        out = self.path("expand.onnx")
+        proc = convert(pt, out, "--shape", "x:3x4", check=False)
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        self.assertIn("dropped-mutation", proc.stderr)
+        self.assertIn("aten::expand", proc.stderr)
+        self.assertFalse(out.exists())
+
+
+if __name__ == "__main__":
+    unittest.main()
