@@ -126,7 +126,7 @@ LoadedGraph load_torchscript(const std::string& path, const std::string& method,
   out.graph = frozen_method.graph()->copy();
   fold_tensor_attributes(*out.graph, frozen);
   // Attributes the method writes are still read from `self`: they become values.
-  passes::lower_module_attributes(*out.graph, frozen);
+  out.warnings = passes::lower_module_attributes(*out.graph, frozen);
   const auto& schema = frozen_method.function().getSchema();
   for (size_t i = 1; i < schema.arguments().size(); ++i) {
     out.input_names.push_back(schema.arguments()[i].name());

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "convert/source_location.h"
 #include "pt2onnx/error.h"
 
 namespace pt2onnx::passes {
@@ -36,12 +37,12 @@ class Lowering {
   Lowering(torch::jit::Graph& graph, const torch::jit::Module& module)
       : graph_(graph), module_(module) {}
 
-  void run() {
+  std::vector<Diagnostic> run() {
     Value* self = graph_.inputs()[0];
     paths_[self] = "self";
     modules_[self] = module_._ivalue();
     collect(graph_.block());
-    if (attributes_.empty()) return;
+    if (attributes_.empty()) return {};
     // The initial values, as constants at the top of the graph.
     std::map<std::string, Value*> env;
     torch::jit::WithInsertPoint guard(graph_.block()->nodes().front());
@@ -58,6 +59,7 @@ class Lowering {
     }
     rewrite(graph_.block(), env);
     for (auto it = doomed_.rbegin(); it != doomed_.rend(); ++it) (*it)->destroy();
+    return std::move(kept_only_for_this_call_);
   }
 
  private:
@@ -82,6 +84,7 @@ class Lowering {
         const std::string path = paths_.at(node->input(0)) + "." + node->s(c10::attr::name);
         note_attribute(path, object->getAttr(node->s(c10::attr::name)),
                        object->type()->getAttribute(node->s(c10::attr::name)));
+        note_write(path, *node);
         if (paths_.count(node->input(1)) != 0) {
           refuse("the model assigns the module `" + paths_.at(node->input(1)) + "` to `" + path +
                  "`; only plain values can be written to attributes");
@@ -103,6 +106,21 @@ class Lowering {
 
   void note_attribute(const std::string& path, const c10::IValue& value, c10::TypePtr type) {
     if (attributes_.count(path) == 0) attributes_[path] = {value, std::move(type)};
+  }
+
+  // The first write of each attribute: what a run of the ONNX model does not keep.
+  void note_write(const std::string& path, const Node& node) {
+    if (!written_.insert(path).second) return;
+    Diagnostic d = make_diagnostic(
+        DiagCode::kDroppedAttributeState,
+        "forward writes the attribute `" + path +
+            "`: the exported model computes one call from its saved value, and the value "
+            "written is not kept for the next run (an ONNX model has no state)");
+    d.severity = Severity::kWarning;
+    d.node_kind = node.kind().toQualString();
+    d.source = convert::describe_source(node);
+    d.scope = convert::module_scope(node);
+    kept_only_for_this_call_.push_back(std::move(d));
   }
 
   std::string attribute_of(const Node* node) const {
@@ -204,13 +222,16 @@ class Lowering {
   std::map<const Value*, c10::intrusive_ptr<c10::ivalue::Object>> modules_;
   std::map<std::string, Attribute> attributes_;
   std::vector<Node*> doomed_;
+  std::set<std::string> written_;
+  std::vector<Diagnostic> kept_only_for_this_call_;
 };
 
 }  // namespace
 
-void lower_module_attributes(torch::jit::Graph& graph, const torch::jit::Module& module) {
-  if (graph.inputs().empty() || graph.inputs()[0]->uses().empty()) return;
-  Lowering(graph, module).run();
+std::vector<Diagnostic> lower_module_attributes(torch::jit::Graph& graph,
+                                                const torch::jit::Module& module) {
+  if (graph.inputs().empty() || graph.inputs()[0]->uses().empty()) return {};
+  return Lowering(graph, module).run();
 }
 
 }  // namespace pt2onnx::passes

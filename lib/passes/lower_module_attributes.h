@@ -2,6 +2,10 @@
 // prim::GetAttr / prim::SetAttr on `self`, which an ONNX graph cannot express.
 #pragma once
 
+#include <vector>
+
+#include "pt2onnx/error.h"
+
 namespace torch::jit {
 struct Graph;
 struct Module;
@@ -12,8 +16,12 @@ namespace pt2onnx::passes {
 // Replaces the reads and writes of `module`'s attributes in `graph` (a method of `module`, whose
 // input 0 is `self`) by SSA values: each attribute starts as a constant of its value at load
 // time, a write rebinds it, reads see the latest write, and If/Loop thread it through block
-// outputs and loop-carried values. The final values are dropped, as torch.onnx drops them.
-// Throws pt2onnx::Error naming the attribute when `self` is used in another way.
-void lower_module_attributes(torch::jit::Graph& graph, const torch::jit::Module& module);
+// outputs and loop-carried values, so every read in the call sees the writes before it. What
+// is left after the call cannot be kept (an ONNX model has no state), as in torch.onnx; unlike
+// torch.onnx, this is said: the result is one `dropped-attribute-state` warning per attribute
+// written, with its first write's source line. Throws pt2onnx::Error naming the attribute when
+// `self` is used in another way.
+std::vector<Diagnostic> lower_module_attributes(torch::jit::Graph& graph,
+                                                const torch::jit::Module& module);
 
 }  // namespace pt2onnx::passes

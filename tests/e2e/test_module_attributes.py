@@ -2,7 +2,7 @@
 torchvision's `_has_warned`, written in straight-line code, in run-time ifs and in loops.
 
 Within one call an attribute is a variable: its value at load time is the start, a write rebinds
-it, and its final value is dropped (as torch.onnx drops it). LibTorch's reference comes from a
+it, and its value after the call is not kept (as in torch.onnx), with a warning. LibTorch's reference comes from a
 fresh load of the saved module for every input set, so both sides start from the same state.
 """
 import unittest
@@ -127,6 +127,15 @@ class OptionalState(nn.Module):
         return y
 
 
+class ReadsOnly(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.scale = 3
+
+    def forward(self, x):
+        return x * self.scale
+
+
 CASES = [
     # (name, module, mode, flags, input sets, opsets)
     ("counter", Counter(), "script", ["--shape", "x:2x3", "--dynamic", "x:0"],
@@ -169,11 +178,21 @@ class ModuleAttributesTest(ConverterTest):
                 self.assertIsInstance(got, list, got)
                 self.assert_close(got, ref, what=label)
 
-    def test_final_value_is_not_an_output(self):
+    def test_final_value_is_not_an_output_and_is_said(self):
         pt = save_torchscript(Counter(), self.path("counter.pt"))
         out = self.path("counter.onnx")
-        convert(pt, out, "--shape", "x:2x3")
+        proc = convert(pt, out, "--shape", "x:2x3")
         self.assertEqual(len(load_onnx(out).graph.output), 1)
+        # One warning per attribute written (count is written twice), naming it and its line.
+        warnings = [l for l in proc.stderr.splitlines() if "dropped-attribute-state" in l]
+        self.assertEqual(len(warnings), 1, proc.stderr)
+        self.assertIn("self.count", warnings[0])
+        self.assertIn("test_module_attributes.py", warnings[0])
+
+    def test_read_only_attributes_give_no_warning(self):
+        pt = save_torchscript(ReadsOnly(), self.path("reads.pt"))
+        proc = convert(pt, self.path("reads.onnx"), "--shape", "x:2")
+        self.assertNotIn("dropped-attribute-state", proc.stderr)
 
 
 class AttributeRefusalsTest(ConverterTest):
