@@ -503,12 +503,17 @@ Outputs dequantize_v10(SymbolicContext& ctx, const Node& node) {
   return {quantized_operand(ctx, node.input(0))};
 }
 
-// aten::int_repr(self): the integers of a quantized tensor, QuantizeLinear alone.
+// aten::int_repr(self): the integers of a quantized tensor, floor(x / scale + zero_point + 0.5)
+// of its on-grid float form. Not a second QuantizeLinear of a DequantizeLinear: ONNX Runtime's
+// optimizer drops such a pair's first node while a graph output still reads it.
 Outputs int_repr_v10(SymbolicContext& ctx, const Node& node) {
   const QParams q = require_quantization(ctx, node.input(0));
-  const QOperands o = operands(ctx, q);
-  return {ctx.emit("QuantizeLinear", {quantized_operand(ctx, node.input(0)), o.scale, o.zero_point},
-                   o.attrs)};
+  if (q.scales) ctx.fail_unsupported("int_repr of a per-channel quantized tensor");
+  const ValueName x = quantized_operand(ctx, node.input(0));
+  ValueName v = ctx.emit("Div", {x, ctx.scalar_constant(q.scale, c10::kFloat)});
+  v = ctx.emit("Add",
+               {v, ctx.scalar_constant(static_cast<double>(q.zero_point) + 0.5, c10::kFloat)});
+  return {ctx.cast(ctx.cast(ctx.emit("Floor", {v}), c10::kInt), q.storage)};
 }
 
 // aten::fake_quantize_per_tensor_affine(self, scale, zero_point, quant_min, quant_max):
@@ -572,18 +577,6 @@ Outputs quantized_conv1d_relu_v10(SymbolicContext& ctx, const Node& node) {
 }
 Outputs quantized_conv1d_relu_v13(SymbolicContext& ctx, const Node& node) {
   return quantized_conv(ctx, node, 1, true, true);
-}
-Outputs quantized_conv3d_v10(SymbolicContext& ctx, const Node& node) {
-  return quantized_conv(ctx, node, 3, false, false);
-}
-Outputs quantized_conv3d_v13(SymbolicContext& ctx, const Node& node) {
-  return quantized_conv(ctx, node, 3, false, true);
-}
-Outputs quantized_conv3d_relu_v10(SymbolicContext& ctx, const Node& node) {
-  return quantized_conv(ctx, node, 3, true, false);
-}
-Outputs quantized_conv3d_relu_v13(SymbolicContext& ctx, const Node& node) {
-  return quantized_conv(ctx, node, 3, true, true);
 }
 Outputs quantized_conv_transpose2d_v10(SymbolicContext& ctx, const Node& node) {
   return quantized_conv(ctx, node, 2, false, false);
