@@ -647,14 +647,6 @@ Outputs quantized_sigmoid_v10(SymbolicContext& ctx, const Node& node) {
   return quantized_result(ctx, node, ctx.emit("Sigmoid", {quantized_operand(ctx, node.input(0))}));
 }
 
-// quantized::leaky_relu(qx, negative_slope, inplace, output_scale, output_zero_point)
-Outputs quantized_leaky_relu_v10(SymbolicContext& ctx, const Node& node) {
-  const float slope = static_cast<float>(ctx.const_float(node, "negative_slope"));
-  return quantized_result(
-      ctx, node,
-      ctx.emit("LeakyRelu", {quantized_operand(ctx, node.input(0))}, {{"alpha", slope}}));
-}
-
 // quantized::relu6(qx, inplace): min(max(x, 0), 6) on the input's grid.
 Outputs quantized_relu6_v10(SymbolicContext& ctx, const Node& node) {
   const ValueName r = ctx.emit("Relu", {quantized_operand(ctx, node.input(0))});

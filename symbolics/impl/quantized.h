@@ -33,7 +33,6 @@ Outputs quantized_mul_v10(SymbolicContext& ctx, const Node& node);
 Outputs quantized_cat_v10(SymbolicContext& ctx, const Node& node);
 Outputs quantized_hardswish_v10(SymbolicContext& ctx, const Node& node);
 Outputs quantized_sigmoid_v10(SymbolicContext& ctx, const Node& node);
-Outputs quantized_leaky_relu_v10(SymbolicContext& ctx, const Node& node);
 Outputs quantized_relu6_v10(SymbolicContext& ctx, const Node& node);
 Outputs quantized_batch_norm_v10(SymbolicContext& ctx, const Node& node);
 

@@ -45,7 +45,6 @@ void register_opset10(SymbolicTable& t) {
   t.add("quantized::cat", quantized_cat_v10);
   t.add("quantized::hardswish", quantized_hardswish_v10);
   t.add("quantized::sigmoid", quantized_sigmoid_v10);
-  t.add("quantized::leaky_relu", quantized_leaky_relu_v10);
   t.add("quantized::relu6", quantized_relu6_v10);
   t.add("quantized::batch_norm2d", quantized_batch_norm_v10);
 
