@@ -69,7 +69,7 @@ class Functional(nn.Module):
         d = torch.ops.quantized.hardswish(c, 0.04, 30)
         e = torch.ops.quantized.sigmoid(d, 1.0 / 256, 0)
         g = torch.ops.quantized.relu6(c, False)
-        return (e.dequantize(), g.dequantize(), g.int_repr(),
+        return (e.dequantize(), g.dequantize(), c.int_repr(),
                 torch.ops.quantized.add(q, q, 0.1, 128).dequantize())
 
 
