@@ -47,7 +47,13 @@ def torch_outputs(pt_path, inputs, tuple_input=False):
     flat = []
 
     def walk(v):
-        if isinstance(v, torch.Tensor):
+        if isinstance(v, torch.Tensor) and v.is_quantized:
+            # As torch.onnx writes a quantized output (docs/quantization.md): its integers,
+            # its scale as float32 and its zero point in the integers' type.
+            ints = v.int_repr().numpy()
+            flat.extend([ints, np.array(v.q_scale(), np.float32),
+                         np.array(v.q_zero_point(), ints.dtype)])
+        elif isinstance(v, torch.Tensor):
             flat.append(v.numpy())
         elif isinstance(v, (list, tuple)):
             for x in v:
