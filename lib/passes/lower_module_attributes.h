@@ -19,8 +19,8 @@ namespace pt2onnx::passes {
 // outputs and loop-carried values, so every read in the call sees the writes before it. What
 // is left after the call cannot be kept (an ONNX model has no state), as in torch.onnx; unlike
 // torch.onnx, this is said: the result is one `dropped-attribute-state` warning per attribute
-// written, with its first write's source line. Throws pt2onnx::Error naming the attribute when
-// `self` is used in another way.
+// written (with its first write's source line where the frozen graph kept one). Throws
+// pt2onnx::Error naming the attribute when `self` is used in another way.
 std::vector<Diagnostic> lower_module_attributes(torch::jit::Graph& graph,
                                                 const torch::jit::Module& module);
 
