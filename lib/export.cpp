@@ -85,9 +85,11 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
   summary.output_path = options.output_path;
   summary.input_names = converted.input_names;
   summary.output_names = converted.output_names;
-  summary.warnings = converted.warnings;
+  summary.warnings = loaded.warnings;
+  summary.warnings.insert(summary.warnings.end(), converted.warnings.begin(),
+                          converted.warnings.end());
   summary.symbol_sizes = specs.symbol_sizes;
-  for (const auto& w : converted.warnings) {
+  for (const auto& w : summary.warnings) {
     std::string text = std::string(code_name(w.code)) + ": " + w.message;
     if (!w.source.empty()) text += " (at " + w.source + ")";
     log_to(log, LogLevel::kWarn, text);

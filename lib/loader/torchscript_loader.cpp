@@ -13,6 +13,7 @@
 #include "loader/libtorch_message.h"
 #include "loader/op_libraries.h"
 #include "loader/tensor_attributes.h"
+#include "passes/lower_module_attributes.h"
 #include "pt2onnx/error.h"
 
 namespace pt2onnx::loader {
@@ -135,6 +136,8 @@ LoadedGraph load_torchscript(const std::string& path, const std::string& method,
   LoadedGraph out;
   out.graph = frozen_method.graph()->copy();
   fold_tensor_attributes(*out.graph, frozen);
+  // Attributes the method writes are still read from `self`: they become values.
+  out.warnings = passes::lower_module_attributes(*out.graph, frozen);
   const auto& schema = frozen_method.function().getSchema();
   for (size_t i = 1; i < schema.arguments().size(); ++i) {
     out.input_names.push_back(schema.arguments()[i].name());

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "pt2onnx/error.h"
+
 namespace c10 {
 struct IValue;
 }
@@ -22,6 +24,8 @@ struct LoadedGraph {
   std::vector<std::string> input_names;      // the method's argument names, without self
   // Each argument's default value (`mask: Optional[Tensor] = None`), null where it has none.
   std::vector<std::shared_ptr<const c10::IValue>> input_defaults;
+  // What loading changed that the user should know (attributes written in forward).
+  std::vector<Diagnostic> warnings;
 };
 
 // Throws pt2onnx::Error(kBadInput) with a message that says what the file is, when it is not

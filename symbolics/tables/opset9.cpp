@@ -172,6 +172,8 @@ void register_opset9(SymbolicTable& t) {
         "prim::requires_grad", "aten::is_autocast_enabled", "aten::is_autocast_cpu_enabled",
         "aten::is_grad_enabled", "aten::is_inference_mode_enabled", "aten::has_torch_function"})
     t.add(query, false_query_v9);
+  t.add("aten::cpu", cpu_v9);
+  t.add("prim::type", type_v9);
 
   // ---- factories.cpp
   t.add("prim::dtype", dtype_v9);
@@ -252,6 +254,9 @@ void register_opset9(SymbolicTable& t) {
   t.add("aten::append", append_v9);
   t.add("aten::pop", pop_v9);
   t.add("aten::Delete", Delete_v9);
+  t.add("aten::insert", insert_v9);
+  t.add("prim::min", prim_min_v9);
+  t.add("prim::max", prim_max_v9);
   t.add("aten::__range_length", __range_length_v9);
   t.add("aten::__derive_index", __derive_index_v9);
   t.add("aten::_dim_arange", _dim_arange_v9);
@@ -441,6 +446,14 @@ void register_opset9(SymbolicTable& t) {
   t.add("prim::RaiseException", RaiseException_v9);
   t.add("prim::Uninitialized", Uninitialized_v9);
   t.add("aten::warn", no_op_v9);
+  t.add("prim::data", passthrough_v9);
+  // A tensor used where an int is expected (`res[t]`): the same conversion as int(t).
+  t.add("aten::IntImplicit", Int_v9);
+  t.add("aten::scalar_tensor", scalar_tensor_v9);
+  t.add("aten::set", set_v9);
+  t.add("prim::tolist", tolist_v9);
+  t.add("aten::format", format_v9);
+  t.add("prim::Print", Print_v9);
   t.add("aten::size", size_v9);
   t.add("aten::dim", dim_v9);
   t.add("aten::len", len_v9);
