@@ -447,8 +447,6 @@ void register_opset9(SymbolicTable& t) {
   t.add("prim::Uninitialized", Uninitialized_v9);
   t.add("aten::warn", no_op_v9);
   t.add("prim::data", passthrough_v9);
-  // A tensor used where an int is expected (`res[t]`): the same conversion as int(t).
-  t.add("aten::IntImplicit", Int_v9);
   t.add("aten::scalar_tensor", scalar_tensor_v9);
   t.add("aten::set", set_v9);
   t.add("prim::tolist", tolist_v9);
