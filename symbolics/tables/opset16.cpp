@@ -1,5 +1,5 @@
 // Opset 16: ScatterElements and ScatterND with reduction=add (scatter_add, index_add, accumulating
-// index_put); GridSample.
+// index_put) and mul (scatter_reduce sum and prod); GridSample.
 #include "symbolics/impl/all.h"
 #include "symbolics/tables/tables.h"
 
@@ -10,6 +10,7 @@ void register_opset16(SymbolicTable& t) {
   t.add("aten::scatter_add", scatter_add_v16);
   t.add("aten::index_add", index_add_v16);
   t.add("aten::index_put", index_put_v16);
+  t.add("aten::scatter_reduce", scatter_reduce_v16);
 
   // ---- resize.cpp
   t.add("aten::grid_sampler", grid_sampler_v16);
