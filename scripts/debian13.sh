@@ -15,6 +15,8 @@
 #   PT2ONNX_DEBIAN_SECURITY_MIRROR   the same for security updates (default: apt's, if any)
 #   BUILD_DIR                build folder inside the checkout (default build-debian13, so that
 #                            it never meets the Debian 12 build's CMake cache)
+#   PT2ONNX_DEBIAN13_BINDS   more folders of this machine to mount at their own paths inside,
+#                            colon-separated (a converter run for files outside the checkout)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -91,7 +93,7 @@ with_mounts() {
   local bind_repo=$1
   shift
   unshare --mount --propagation private /usr/bin/env ROOT="$ROOT" REPO="$REPO" CCACHE="$CCACHE" \
-    BIND_REPO="$bind_repo" bash -c '
+    BIND_REPO="$bind_repo" BINDS="${PT2ONNX_DEBIAN13_BINDS:-}" bash -c '
       set -euo pipefail
       cleanup() { umount -R "$ROOT/proc" "$ROOT/dev" "$ROOT$REPO" "$ROOT/ccache" 2>/dev/null || true; }
       trap cleanup EXIT
@@ -101,6 +103,12 @@ with_mounts() {
         mkdir -p "$ROOT$REPO" "$ROOT/ccache" "$CCACHE"
         mount --bind "$REPO" "$ROOT$REPO"
         mount --bind "$CCACHE" "$ROOT/ccache"
+        IFS=: read -r -a extra <<<"$BINDS"
+        for d in "${extra[@]}"; do
+          [ -d "$d" ] || continue
+          mkdir -p "$ROOT$d"
+          mount --bind "$d" "$ROOT$d"
+        done
       fi
       "$@"' with_mounts "$@"
 }
