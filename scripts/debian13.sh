@@ -5,6 +5,9 @@
 #   scripts/debian13.sh run -- CMD ARGS    run CMD in the checkout inside the root (setup first)
 #   scripts/debian13.sh shell              an interactive shell there
 #   scripts/debian13.sh clean              delete the root
+#   scripts/debian13.sh check              can this machine make and enter the root? exit 0 yes,
+#                                          3 no (not root, no mount namespaces or chroot), 4 the
+#                                          Debian registry is unreachable (and the root not made)
 # Environment:
 #   PT2ONNX_DEBIAN13_ROOT    where the root lives (default /var/cache/pt2onnx/debian13)
 #   PT2ONNX_DEBIAN13_CCACHE  ccache folder shared by runs (default <root>-ccache)
@@ -12,6 +15,8 @@
 #   PT2ONNX_DEBIAN_SECURITY_MIRROR   the same for security updates (default: apt's, if any)
 #   BUILD_DIR                build folder inside the checkout (default build-debian13, so that
 #                            it never meets the Debian 12 build's CMake cache)
+#   PT2ONNX_DEBIAN13_BINDS   more folders of this machine to mount at their own paths inside,
+#                            colon-separated (a converter run for files outside the checkout)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +35,11 @@ OPTIONAL_PACKAGES=(libonnxruntime-dev)
 die() { echo "debian13.sh: $*" >&2; exit 1; }
 log() { echo "== debian13: $*"; }
 
-[ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot and bind mounts): run it as root or with sudo"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "debian13.sh: needs root (debootstrap, chroot and bind mounts): run it as root or with sudo" >&2
+  [ "${1:-}" = check ] && exit 3
+  exit 1
+fi
 
 # The mirror apt uses here for this machine's own release (not -security or -updates), read at
 # run time so that no host name is written into the project.
@@ -84,7 +93,7 @@ with_mounts() {
   local bind_repo=$1
   shift
   unshare --mount --propagation private /usr/bin/env ROOT="$ROOT" REPO="$REPO" CCACHE="$CCACHE" \
-    BIND_REPO="$bind_repo" bash -c '
+    BIND_REPO="$bind_repo" BINDS="${PT2ONNX_DEBIAN13_BINDS:-}" bash -c '
       set -euo pipefail
       cleanup() { umount -R "$ROOT/proc" "$ROOT/dev" "$ROOT$REPO" "$ROOT/ccache" 2>/dev/null || true; }
       trap cleanup EXIT
@@ -94,6 +103,12 @@ with_mounts() {
         mkdir -p "$ROOT$REPO" "$ROOT/ccache" "$CCACHE"
         mount --bind "$REPO" "$ROOT$REPO"
         mount --bind "$CCACHE" "$ROOT/ccache"
+        IFS=: read -r -a extra <<<"$BINDS"
+        for d in "${extra[@]}"; do
+          [ -d "$d" ] || continue
+          mkdir -p "$ROOT$d"
+          mount --bind "$d" "$ROOT$d"
+        done
       fi
       "$@"' with_mounts "$@"
 }
@@ -178,6 +193,47 @@ setup() {
   exec 9>&-
 }
 
+# Whether the root is made and has the current package list: then no registry is needed.
+root_complete() {
+  [ -e "$ROOT/.pt2onnx-bootstrapped" ] && [ -e "$ROOT/.pt2onnx-packages" ] &&
+    [ "$(cat "$ROOT/.pt2onnx-packages")" = "$(printf '%s\n' "${PACKAGES[@]}" "${OPTIONAL_PACKAGES[@]}")" ]
+}
+
+# The registry answers if its Release file for the suite can be fetched (as debootstrap would).
+registry_reachable() {
+  local mirror=${PT2ONNX_DEBIAN_MIRROR:-$(host_mirror)}
+  [ -n "$mirror" ] || return 1
+  local url="$mirror/dists/$SUITE/Release"
+  if command -v wget >/dev/null; then
+    wget -q -T 20 -t 2 -O /dev/null "$url"
+  elif command -v curl >/dev/null; then
+    curl -fsS -m 20 --retry 1 -o /dev/null "$url"
+  else
+    /usr/bin/python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=20)' "$url"
+  fi
+}
+
+# Exit 0: the root can be made (or is made) and entered here; 3: this machine cannot (no mount
+# namespaces or chroot, as in an unprivileged container); 4: Debian's registry does not answer.
+check() {
+  if ! unshare --mount --propagation private true 2>/dev/null; then
+    echo "debian13.sh: this machine does not allow mount namespaces (unshare --mount)" >&2
+    exit 3
+  fi
+  if root_complete; then
+    chroot "$ROOT" /bin/true 2>/dev/null && exit 0
+  fi
+  if ! registry_reachable; then
+    echo "debian13.sh: the Debian registry (${PT2ONNX_DEBIAN_MIRROR:-$(host_mirror)}) does not answer" >&2
+    exit 4
+  fi
+  if ! chroot / /bin/true 2>/dev/null; then
+    echo "debian13.sh: chroot is not allowed here" >&2
+    exit 3
+  fi
+  exit 0
+}
+
 usage() { sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 2; }
 
 # Subcommands that with_mounts runs in the new namespace call back into this script.
@@ -225,5 +281,6 @@ case "$cmd" in
         bash -c 'cd "$0" && exec bash -i' "$REPO"
     ;;
   clean) remove_root; rm -f "$ROOT.debootstrap.log" "$ROOT.lock" ;;
+  check) check ;;
   *) usage ;;
 esac

@@ -38,7 +38,7 @@ ValueName squeeze(GraphBuilder& g, const ValueName& x, const std::vector<int64_t
 ValueName reduce(GraphBuilder& g, const std::string& op, const ValueName& x,
                  const std::vector<int64_t>& axes, bool keepdims) {
   const int64_t keep = keepdims ? 1 : 0;
-  if (op == "ReduceSum" && g.opset() >= 13) {
+  if ((op == "ReduceSum" && g.opset() >= 13) || g.opset() >= 18) {
     if (axes.empty()) return one(g, op, {x}, {{"keepdims", keep}});
     return one(g, op, {x, ints(g, axes)}, {{"keepdims", keep}});
   }
@@ -50,6 +50,13 @@ std::vector<ValueName> split(GraphBuilder& g, const ValueName& x, int64_t axis,
                              const std::vector<int64_t>& sizes) {
   if (g.opset() >= 13) return g.emit("Split", {x, ints(g, sizes)}, {{"axis", axis}}, sizes.size());
   return g.emit("Split", {x}, {{"axis", axis}, {"split", sizes}}, sizes.size());
+}
+
+std::vector<ValueName> split_equal(GraphBuilder& g, const ValueName& x, int64_t axis, size_t n) {
+  if (g.opset() >= 18) {
+    return g.emit("Split", {x}, {{"axis", axis}, {"num_outputs", static_cast<int64_t>(n)}}, n);
+  }
+  return g.emit("Split", {x}, {{"axis", axis}}, n);
 }
 
 namespace {

@@ -19,12 +19,15 @@ using onnx_ir::ValueName;
 ValueName unsqueeze(GraphBuilder& g, const ValueName& x, const std::vector<int64_t>& axes);
 ValueName squeeze(GraphBuilder& g, const ValueName& x, const std::vector<int64_t>& axes);
 // ReduceX over `axes` (all axes where empty): ReduceSum takes axes as an input from 13, the
-// others from 18 (past our range).
+// others from 18.
 ValueName reduce(GraphBuilder& g, const std::string& op, const ValueName& x,
                  const std::vector<int64_t>& axes, bool keepdims);
 // Split into pieces of `sizes` along `axis`: `split` attribute before 13, input from 13.
 std::vector<ValueName> split(GraphBuilder& g, const ValueName& x, int64_t axis,
                              const std::vector<int64_t>& sizes);
+// Split into `n` equal pieces along `axis` (the size must divide): the count is implied by the
+// outputs before 18 and is the `num_outputs` attribute from 18, which requires it.
+std::vector<ValueName> split_equal(GraphBuilder& g, const ValueName& x, int64_t axis, size_t n);
 // Slice: attributes in opset 9 (no steps), inputs from 10. Values are constants here.
 ValueName slice(GraphBuilder& g, const ValueName& x, const std::vector<int64_t>& axes,
                 const std::vector<int64_t>& starts, const std::vector<int64_t>& ends,

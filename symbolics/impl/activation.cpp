@@ -91,6 +91,18 @@ Outputs gelu_v9(SymbolicContext& ctx, const Node& node) {
   return {ctx.emit("Mul", {ctx.emit("Mul", {x, c(0.5)}), ctx.emit("Add", {inner, c(1.0)})})};
 }
 
+// Opset 20: ONNX Gelu takes both forms (approximate "none" or "tanh") as one node.
+Outputs gelu_v20(SymbolicContext& ctx, const Node& node) {
+  std::string approximate = "none";
+  if (node.maybeSchema() && node.maybeSchema()->argumentIndexWithName("approximate")) {
+    approximate = ctx.const_string(node, "approximate");
+  }
+  if (approximate != "none" && approximate != "tanh") {
+    ctx.fail_invalid("gelu approximate must be 'none' or 'tanh'");
+  }
+  return {ctx.emit("Gelu", {ctx.input(node, "self")}, {{"approximate", approximate}})};
+}
+
 // aten::hardtanh(Tensor self, Scalar min_val=-1, Scalar max_val=1); relu6 is hardtanh(0, 6).
 Outputs hardtanh_v9(SymbolicContext& ctx, const Node& node) {
   return {onnx_ops::clip(ctx.builder(), ctx.input(node, "self"), ctx.const_float(node, "min_val"),
@@ -198,6 +210,8 @@ Outputs mish_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
   return {ctx.emit("Mul", {x, ctx.emit("Tanh", {ctx.emit("Softplus", {x})})})};
 }
+// Opset 18: ONNX Mish.
+Outputs mish_v18(SymbolicContext& ctx, const Node& node) { return simple(ctx, node, "Mish"); }
 
 // aten::log_sigmoid(Tensor self) = -softplus(-x), stable for large |x|.
 Outputs log_sigmoid_v9(SymbolicContext& ctx, const Node& node) {

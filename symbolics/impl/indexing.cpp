@@ -276,6 +276,50 @@ Outputs scatter_add_v16(SymbolicContext& ctx, const Node& node) {
 
 namespace {
 
+// aten::scatter_reduce.two(self, dim, index, src, str reduce, *, bool include_self=True) as
+// ScatterElements with a reduction; `reductions` maps torch's names to those the opset has.
+Outputs scatter_reduce(SymbolicContext& ctx, const Node& node,
+                       const std::vector<std::pair<std::string, std::string>>& reductions) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  const std::string reduce = ctx.const_string(node, "reduce");
+  if (!ctx.const_bool(node, "include_self")) {
+    ctx.fail_unsupported("scatter_reduce with include_self=False (ONNX reduces into self)");
+  }
+  std::string onnx_reduction;
+  for (const auto& [torch_name, onnx_name] : reductions) {
+    if (torch_name == reduce) onnx_reduction = onnx_name;
+  }
+  if (onnx_reduction.empty()) {
+    if (reduce == "amax" || reduce == "amin") {
+      ctx.needs_opset(18, "scatter_reduce '" + reduce + "' (ScatterElements max/min)");
+    }
+    ctx.fail_unsupported("scatter_reduce '" + reduce + "' (ONNX has no such reduction)");
+  }
+  const auto type = ctx.require_dtype(x);
+  const ValueName index = ctx.cast(ctx.input(node, "index"), c10::kLong);
+  ValueName src = ctx.cast(ctx.input(node, "src"), type);
+  auto ss = ctx.static_shape(src);
+  auto is = ctx.static_shape(index);
+  if (!ss || !is) ctx.fail_unsupported("scatter_reduce needs static index and src shapes");
+  if (*ss != *is) ctx.fail_unsupported("scatter_reduce with src larger than index");
+  return {
+      ctx.emit("ScatterElements", {x, index, src}, {{"axis", dim}, {"reduction", onnx_reduction}})};
+}
+
+}  // namespace
+
+// ScatterElements-16 reduces by add and mul; 18 adds max and min.
+Outputs scatter_reduce_v16(SymbolicContext& ctx, const Node& node) {
+  return scatter_reduce(ctx, node, {{"sum", "add"}, {"prod", "mul"}});
+}
+Outputs scatter_reduce_v18(SymbolicContext& ctx, const Node& node) {
+  return scatter_reduce(ctx, node,
+                        {{"sum", "add"}, {"prod", "mul"}, {"amax", "max"}, {"amin", "min"}});
+}
+
+namespace {
+
 // index_copy / index_add (self, dim, index, source[, alpha]): a scatter along dim with the 1-d
 // index broadcast over source.
 Outputs index_scatter(SymbolicContext& ctx, const Node& node, ScatterOp op, bool add) {

@@ -15,6 +15,8 @@ Outputs scatter_v9(SymbolicContext& ctx, const Node& node);
 Outputs scatter_v11(SymbolicContext& ctx, const Node& node);
 Outputs scatter_add_v9(SymbolicContext& ctx, const Node& node);
 Outputs scatter_add_v16(SymbolicContext& ctx, const Node& node);
+Outputs scatter_reduce_v16(SymbolicContext& ctx, const Node& node);
+Outputs scatter_reduce_v18(SymbolicContext& ctx, const Node& node);
 Outputs index_copy_v9(SymbolicContext& ctx, const Node& node);
 Outputs index_copy_v11(SymbolicContext& ctx, const Node& node);
 Outputs index_add_v9(SymbolicContext& ctx, const Node& node);

@@ -75,7 +75,8 @@ ValueName bitwise_emulated(SymbolicContext& ctx, const ValueName& a0, const Valu
   return ctx.cast(r, type);
 }
 
-Outputs bitwise(SymbolicContext& ctx, const Node& node, BitOp op) {
+// `native`: ONNX BitwiseAnd/Or/Xor (opset 18) take the integers as they are.
+Outputs bitwise(SymbolicContext& ctx, const Node& node, BitOp op, bool native) {
   auto [a, b] = binary_operands(ctx, node);
   const c10::ScalarType type = promoted_type(ctx, {a, b});
   auto in = inputs_as(ctx, {a, b}, type);
@@ -84,6 +85,12 @@ Outputs bitwise(SymbolicContext& ctx, const Node& node, BitOp op) {
   }
   if (!c10::isIntegralType(type, false))
     ctx.fail_invalid("bitwise ops need integer or bool operands");
+  if (native) {
+    return {ctx.emit(op == BitOp::kAnd  ? "BitwiseAnd"
+                     : op == BitOp::kOr ? "BitwiseOr"
+                                        : "BitwiseXor",
+                     in)};
+  }
   return {bitwise_emulated(ctx, in[0], in[1], op, type)};
 }
 
@@ -104,11 +111,23 @@ ValueName power_of_two(SymbolicContext& ctx, const ValueName& other, c10::Scalar
 // aten::__and__ / bitwise_and (Tensor, Tensor | Scalar), and the bool/int number overloads.
 // Bool: And. Integers: emulated in int64 (ONNX BitwiseAnd arrives at opset 18).
 Outputs __and___v9(SymbolicContext& ctx, const Node& node) {
-  return bitwise(ctx, node, BitOp::kAnd);
+  return bitwise(ctx, node, BitOp::kAnd, false);
 }
-Outputs __or___v9(SymbolicContext& ctx, const Node& node) { return bitwise(ctx, node, BitOp::kOr); }
+Outputs __or___v9(SymbolicContext& ctx, const Node& node) {
+  return bitwise(ctx, node, BitOp::kOr, false);
+}
 Outputs __xor___v9(SymbolicContext& ctx, const Node& node) {
-  return bitwise(ctx, node, BitOp::kXor);
+  return bitwise(ctx, node, BitOp::kXor, false);
+}
+// Opset 18: integers through BitwiseAnd/Or/Xor, in their own type.
+Outputs __and___v18(SymbolicContext& ctx, const Node& node) {
+  return bitwise(ctx, node, BitOp::kAnd, true);
+}
+Outputs __or___v18(SymbolicContext& ctx, const Node& node) {
+  return bitwise(ctx, node, BitOp::kOr, true);
+}
+Outputs __xor___v18(SymbolicContext& ctx, const Node& node) {
+  return bitwise(ctx, node, BitOp::kXor, true);
 }
 
 // aten::bitwise_not(Tensor self): Not for bool; ~x = -x - 1 for integers (in int64, then cast
@@ -123,6 +142,16 @@ Outputs bitwise_not_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName r =
       ctx.emit("Sub", {ctx.emit("Neg", {wide}), ctx.scalar_constant(1, c10::kLong)});
   return {ctx.cast(r, type)};
+}
+
+// Opset 18: BitwiseNot for integers (bool stays Not).
+Outputs bitwise_not_v18(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const auto type = ctx.dtype(x).value_or(c10::kLong);
+  if (type == c10::kBool) return {ctx.emit("Not", {x})};
+  if (!c10::isIntegralType(type, false))
+    ctx.fail_invalid("bitwise_not needs an integer or bool tensor");
+  return {ctx.emit("BitwiseNot", {x})};
 }
 
 // aten::logical_and/or/xor(Tensor self, Tensor other) -> bool: operands are truth values.

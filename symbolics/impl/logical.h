@@ -8,7 +8,11 @@ namespace pt2onnx::sym {
 Outputs __and___v9(SymbolicContext& ctx, const Node& node);
 Outputs __or___v9(SymbolicContext& ctx, const Node& node);
 Outputs __xor___v9(SymbolicContext& ctx, const Node& node);
+Outputs __and___v18(SymbolicContext& ctx, const Node& node);
+Outputs __or___v18(SymbolicContext& ctx, const Node& node);
+Outputs __xor___v18(SymbolicContext& ctx, const Node& node);
 Outputs bitwise_not_v9(SymbolicContext& ctx, const Node& node);
+Outputs bitwise_not_v18(SymbolicContext& ctx, const Node& node);
 Outputs logical_and_v9(SymbolicContext& ctx, const Node& node);
 Outputs logical_or_v9(SymbolicContext& ctx, const Node& node);
 Outputs logical_xor_v9(SymbolicContext& ctx, const Node& node);

@@ -246,6 +246,24 @@ Outputs group_norm_v9(SymbolicContext& ctx, const Node& node) {
   return {y};
 }
 
+// Opset 21: GroupNormalization, whose scale and bias are per channel as torch's weight and bias
+// (GroupNormalization-18's were per group, a different op, so 18 to 20 keep the form above).
+// Without a weight or bias, ones and zeros need the channel count.
+Outputs group_norm_v21(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "input");
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  const bool affine = !ctx.is_none(node, "weight") && !ctx.is_none(node, "bias");
+  auto channels = static_dim(ctx, x, 1);
+  if (!affine && !channels) return group_norm_v9(ctx, node);
+  ValueName scale = ctx.is_none(node, "weight") ? filled_like_channels(ctx, *channels, 1.0, type)
+                                                : ctx.input(node, "weight");
+  ValueName bias = ctx.is_none(node, "bias") ? filled_like_channels(ctx, *channels, 0.0, type)
+                                             : ctx.input(node, "bias");
+  return {ctx.emit("GroupNormalization", {x, scale, bias},
+                   {{"epsilon", ctx.const_float(node, "eps")},
+                    {"num_groups", ctx.const_int(node, "num_groups")}})};
+}
+
 // aten::instance_norm(input, weight?, bias?, running_mean?, running_var?, use_input_stats,
 //                     momentum, eps, cudnn_enabled)
 Outputs instance_norm_v9(SymbolicContext& ctx, const Node& node) {

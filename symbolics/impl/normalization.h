@@ -18,6 +18,7 @@ Outputs native_dropout_v12(SymbolicContext& ctx, const Node& node);
 Outputs alpha_dropout_v9(SymbolicContext& ctx, const Node& node);
 Outputs alpha_dropout_v12(SymbolicContext& ctx, const Node& node);
 Outputs group_norm_v9(SymbolicContext& ctx, const Node& node);
+Outputs group_norm_v21(SymbolicContext& ctx, const Node& node);
 Outputs instance_norm_v9(SymbolicContext& ctx, const Node& node);
 
 }  // namespace pt2onnx::sym

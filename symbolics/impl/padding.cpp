@@ -2,7 +2,7 @@
 //
 // Note [Pad order]: torch lists pads from the last axis backwards, [last_begin, last_end,
 // prev_begin, prev_end, ...]; ONNX wants all begins in axis order, then all ends. Circular
-// padding has no ONNX mode: it is a Concat of the input with slices of its own ends.
+// padding has no ONNX mode before opset 19: a Concat of the input with slices of its own ends.
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
 
@@ -67,16 +67,21 @@ ValueName pad_mode(SymbolicContext& ctx, const Node& node, const char* name, con
                                value);
 }
 
-// Circular padding: per padded axis, Concat(x[-begin:], x, x[:end]).
-ValueName pad_circular(SymbolicContext& ctx, ValueName x, const std::vector<int64_t>& pad) {
+// Circular padding: per padded axis, Concat(x[-begin:], x, x[:end]); from opset 19 (`wrap`)
+// Pad's wrap mode, the same values.
+ValueName pad_circular(SymbolicContext& ctx, ValueName x, const std::vector<int64_t>& pad,
+                       bool wrap) {
   const int64_t rank = ctx.require_rank(x);
+  for (int64_t v : pad) {
+    if (v < 0) ctx.fail_unsupported("circular padding with negative pads");
+  }
+  if (wrap) return onnx_ops::pad(ctx.builder(), x, onnx_pads(ctx, pad, rank), "wrap", 0.0);
   auto& g = ctx.builder();
   const int64_t kMax = std::numeric_limits<int64_t>::max();
   for (size_t i = 0; i < pad.size() / 2; ++i) {
     const int64_t axis = rank - 1 - static_cast<int64_t>(i);
     const int64_t begin = pad[2 * i];
     const int64_t end = pad[2 * i + 1];
-    if (begin < 0 || end < 0) ctx.fail_unsupported("circular padding with negative pads");
     std::vector<ValueName> parts;
     if (begin > 0) parts.push_back(onnx_ops::slice(g, x, {axis}, {-begin}, {kMax}));
     parts.push_back(x);
@@ -105,13 +110,18 @@ Outputs replication_pad_v9(SymbolicContext& ctx, const Node& node) {
   return {pad_mode(ctx, node, "padding", ctx.input(node, "self"), "edge", 0.0)};
 }
 
-// aten::_pad_circular(self, int[] pad): slices and Concat.
+// aten::_pad_circular(self, int[] pad): slices and Concat; Pad wrap from 19.
 Outputs _pad_circular_v9(SymbolicContext& ctx, const Node& node) {
-  return {pad_circular(ctx, ctx.input(node, "self"), ctx.const_ints(node, "pad"))};
+  return {pad_circular(ctx, ctx.input(node, "self"), ctx.const_ints(node, "pad"), false)};
+}
+Outputs _pad_circular_v19(SymbolicContext& ctx, const Node& node) {
+  return {pad_circular(ctx, ctx.input(node, "self"), ctx.const_ints(node, "pad"), true)};
 }
 
+namespace {
+
 // aten::pad(self, int[] pad, str mode="constant", float? value=None): by mode.
-Outputs pad_v9(SymbolicContext& ctx, const Node& node) {
+Outputs pad_by_mode(SymbolicContext& ctx, const Node& node, bool wrap) {
   const ValueName x = ctx.input(node, "self");
   const std::string mode = ctx.const_string(node, "mode");
   if (mode == "constant") {
@@ -120,8 +130,13 @@ Outputs pad_v9(SymbolicContext& ctx, const Node& node) {
   }
   if (mode == "reflect") return {pad_mode(ctx, node, "pad", x, "reflect", 0.0)};
   if (mode == "replicate") return {pad_mode(ctx, node, "pad", x, "edge", 0.0)};
-  if (mode == "circular") return {pad_circular(ctx, x, ctx.const_ints(node, "pad"))};
+  if (mode == "circular") return {pad_circular(ctx, x, ctx.const_ints(node, "pad"), wrap)};
   ctx.fail_unsupported("pad mode '" + mode + "'");
 }
+
+}  // namespace
+
+Outputs pad_v9(SymbolicContext& ctx, const Node& node) { return pad_by_mode(ctx, node, false); }
+Outputs pad_v19(SymbolicContext& ctx, const Node& node) { return pad_by_mode(ctx, node, true); }
 
 }  // namespace pt2onnx::sym

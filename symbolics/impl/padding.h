@@ -9,6 +9,8 @@ Outputs constant_pad_nd_v9(SymbolicContext& ctx, const Node& node);
 Outputs reflection_pad_v9(SymbolicContext& ctx, const Node& node);
 Outputs replication_pad_v9(SymbolicContext& ctx, const Node& node);
 Outputs _pad_circular_v9(SymbolicContext& ctx, const Node& node);
+Outputs _pad_circular_v19(SymbolicContext& ctx, const Node& node);
 Outputs pad_v9(SymbolicContext& ctx, const Node& node);
+Outputs pad_v19(SymbolicContext& ctx, const Node& node);
 
 }  // namespace pt2onnx::sym

@@ -258,21 +258,51 @@ Outputs interpolate_v11(SymbolicContext& ctx, const Node& node) {
   return resize_v11(ctx, a, mode.c_str());
 }
 
-// aten::grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners): GridSample-16.
-Outputs grid_sampler_v16(SymbolicContext& ctx, const Node& node) {
-  static const char* kModes[] = {"bilinear", "nearest", "bicubic"};
+namespace {
+
+// aten::grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners) as GridSample,
+// whose modes are spelled `modes` (torch's order: bilinear, nearest, bicubic).
+Outputs grid_sample(SymbolicContext& ctx, const Node& node, const char* const (&modes)[3],
+                    bool volumetric) {
   static const char* kPadding[] = {"zeros", "border", "reflection"};
   const int64_t mode = ctx.const_int(node, "interpolation_mode");
   const int64_t padding = ctx.const_int(node, "padding_mode");
   if (mode < 0 || mode > 2 || padding < 0 || padding > 2)
     ctx.fail_invalid("grid_sampler mode out of range");
   const ValueName x = ctx.input(node, "input");
-  if (ctx.require_rank(x) != 4)
-    ctx.fail_unsupported("grid sampling of other than 4-d input (GridSample-16 is 2-d only)");
+  const int64_t rank = ctx.require_rank(x);
+  if (rank == 5 && !volumetric) {
+    ctx.needs_opset(20, "grid sampling of 5-d input (GridSample-16 is 2-d only)");
+  }
+  if (rank != 4 && rank != 5) ctx.fail_unsupported("grid sampling of other than 4-d or 5-d input");
   return {ctx.emit("GridSample", {x, ctx.input(node, "grid")},
-                   {{"mode", kModes[mode]},
+                   {{"mode", modes[mode]},
                     {"padding_mode", kPadding[padding]},
                     {"align_corners", ctx.const_int(node, "align_corners")}})};
+}
+
+}  // namespace
+
+// GridSample-16: 2-d only, modes named as torch names them.
+Outputs grid_sampler_v16(SymbolicContext& ctx, const Node& node) {
+  static const char* const kModes[] = {"bilinear", "nearest", "bicubic"};
+  return grid_sample(ctx, node, kModes, false);
+}
+
+// GridSample-20: N-d (torch's 5-d trilinear and nearest sampling), and the modes are renamed
+// linear and cubic (the 16 names are no longer valid).
+Outputs grid_sampler_v20(SymbolicContext& ctx, const Node& node) {
+  static const char* const kModes[] = {"linear", "nearest", "cubic"};
+  return grid_sample(ctx, node, kModes, true);
+}
+
+// aten::affine_grid_generator(Tensor theta, SymInt[] size, bool align_corners): ONNX AffineGrid
+// (opset 20), 2-d and 3-d as torch.
+Outputs affine_grid_generator_v20(SymbolicContext& ctx, const Node& node) {
+  const auto size = ctx.const_ints(node, "size");
+  if (size.size() != 4 && size.size() != 5) ctx.fail_invalid("affine_grid needs a 4-d or 5-d size");
+  return {ctx.emit("AffineGrid", {ctx.input(node, "theta"), ctx.ints_constant(size)},
+                   {{"align_corners", ctx.const_bool(node, "align_corners") ? int64_t{1} : 0}})};
 }
 
 Outputs upsample_nearest_v9(SymbolicContext& ctx, const Node& node) {

@@ -9,6 +9,8 @@ Outputs interpolate_v9(SymbolicContext& ctx, const Node& node);
 Outputs interpolate_v10(SymbolicContext& ctx, const Node& node);
 Outputs interpolate_v11(SymbolicContext& ctx, const Node& node);
 Outputs grid_sampler_v16(SymbolicContext& ctx, const Node& node);
+Outputs grid_sampler_v20(SymbolicContext& ctx, const Node& node);
+Outputs affine_grid_generator_v20(SymbolicContext& ctx, const Node& node);
 Outputs upsample_nearest_v9(SymbolicContext& ctx, const Node& node);
 Outputs upsample_nearest_v10(SymbolicContext& ctx, const Node& node);
 Outputs upsample_nearest_v11(SymbolicContext& ctx, const Node& node);

@@ -8,6 +8,7 @@
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
 
+#include "onnx/ops.h"
 #include "symbolics/helpers.h"
 #include "symbolics/impl/rnn_cells.h"
 
@@ -25,11 +26,10 @@ ValueName gates_of(SymbolicContext& ctx, const ValueName& x, const ValueName& w,
   return b ? ctx.emit("Add", {y, *b}) : y;
 }
 
-// `gates` cut into `n` equal blocks along its last axis (torch's chunk(n, 1)). An equal Split
-// has no `split` attribute or input, so it is spelled the same at every opset.
+// `gates` cut into `n` equal blocks along its last axis (torch's chunk(n, 1)).
 std::vector<ValueName> chunk(SymbolicContext& ctx, const ValueName& gates, int64_t n) {
   const int64_t axis = ctx.require_rank(gates) - 1;
-  return ctx.emit_n("Split", {gates}, {{"axis", axis}}, static_cast<size_t>(n));
+  return onnx_ops::split_equal(ctx.builder(), gates, axis, static_cast<size_t>(n));
 }
 
 struct CellArgs {

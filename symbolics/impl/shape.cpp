@@ -997,6 +997,29 @@ Outputs im2col_v10(SymbolicContext& ctx, const Node& node) {
   return {ctx.emit("Reshape", {stacked, ctx.ints_constant({0, c * k[0] * k[1], oh * ow})})};
 }
 
+// aten::col2im(self, SymInt[2] output_size, int[2] kernel_size, int[2] dilation,
+// int[2] padding, int[2] stride) (F.fold): ONNX Col2Im (opset 18) sums the blocks back into an
+// image, as torch does; a 2-d (unbatched) input gets a batch axis for it.
+Outputs col2im_v18(SymbolicContext& ctx, const Node& node) {
+  ValueName x = ctx.input(node, "self");
+  const auto size = ctx.const_ints(node, "output_size");
+  const auto k = ctx.const_ints(node, "kernel_size");
+  const auto d = ctx.const_ints(node, "dilation");
+  const auto p = ctx.const_ints(node, "padding");
+  const auto s = ctx.const_ints(node, "stride");
+  if (size.size() != 2 || k.size() != 2 || d.size() != 2 || p.size() != 2 || s.size() != 2) {
+    ctx.fail_invalid("col2im takes two values for each of its sizes");
+  }
+  const int64_t rank = ctx.require_rank(x);
+  if (rank != 2 && rank != 3) ctx.fail_invalid("col2im needs a 2-d or 3-d input");
+  auto& g = ctx.builder();
+  if (rank == 2) x = onnx_ops::unsqueeze(g, x, {0});
+  ValueName y = ctx.emit(
+      "Col2Im", {x, ctx.ints_constant(size), ctx.ints_constant(k)},
+      {{"dilations", d}, {"pads", std::vector<int64_t>{p[0], p[1], p[0], p[1]}}, {"strides", s}});
+  return {rank == 2 ? onnx_ops::squeeze(g, y, {0}) : y};
+}
+
 // aten::as_strided(self, int[] size, int[] stride, int? storage_offset): Gather from the
 // flattened input (a contiguous view of its storage) with constant indices.
 Outputs as_strided_v9(SymbolicContext& ctx, const Node& node) {

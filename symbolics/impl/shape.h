@@ -58,6 +58,7 @@ Outputs meshgrid_v9(SymbolicContext& ctx, const Node& node);
 Outputs pixel_shuffle_v9(SymbolicContext& ctx, const Node& node);
 Outputs pixel_unshuffle_v9(SymbolicContext& ctx, const Node& node);
 Outputs im2col_v10(SymbolicContext& ctx, const Node& node);
+Outputs col2im_v18(SymbolicContext& ctx, const Node& node);
 Outputs as_strided_v9(SymbolicContext& ctx, const Node& node);
 
 }  // namespace pt2onnx::sym

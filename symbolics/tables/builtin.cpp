@@ -15,6 +15,10 @@ const OpsetRegistry& builtin_registry() {
     register_opset15(r.table(15));
     register_opset16(r.table(16));
     register_opset17(r.table(17));
+    register_opset18(r.table(18));
+    register_opset19(r.table(19));
+    register_opset20(r.table(20));
+    register_opset21(r.table(21));
     return r;
   }();
   return registry;

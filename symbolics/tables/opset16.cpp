@@ -1,5 +1,6 @@
 // Opset 16: ScatterElements and ScatterND with reduction=add (scatter_add, index_add, accumulating
-// index_put); GridSample; RoiAlign's coordinate_transformation_mode.
+// index_put) and mul (scatter_reduce sum and prod); GridSample; RoiAlign's
+// coordinate_transformation_mode.
 #include "symbolics/impl/all.h"
 #include "symbolics/tables/tables.h"
 
@@ -13,6 +14,7 @@ void register_opset16(SymbolicTable& t) {
   t.add("aten::scatter_add", scatter_add_v16);
   t.add("aten::index_add", index_add_v16);
   t.add("aten::index_put", index_put_v16);
+  t.add("aten::scatter_reduce", scatter_reduce_v16);
 
   // ---- resize.cpp
   t.add("aten::grid_sampler", grid_sampler_v16);

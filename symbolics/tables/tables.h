@@ -18,5 +18,9 @@ void register_opset14(SymbolicTable& t);
 void register_opset15(SymbolicTable& t);
 void register_opset16(SymbolicTable& t);
 void register_opset17(SymbolicTable& t);
+void register_opset18(SymbolicTable& t);
+void register_opset19(SymbolicTable& t);
+void register_opset20(SymbolicTable& t);
+void register_opset21(SymbolicTable& t);
 
 }  // namespace pt2onnx::sym

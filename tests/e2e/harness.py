@@ -5,6 +5,7 @@ the built `pt2onnx`, runs the ONNX file in ONNX Runtime (tests/tools/ort_run) an
 outputs with LibTorch's. Run through ctest, which sets PT2ONNX (the binary) and ORT_RUN (the
 runner script); they default to build/pt2onnx and tests/tools/ort_run/ort_run.mjs.
 """
+import functools
 import json
 import os
 import pathlib
@@ -66,6 +67,19 @@ def torch_outputs(pt_path, inputs, tuple_input=False):
 
     walk(out)
     return flat
+
+
+@functools.lru_cache(maxsize=None)
+def max_opset():
+    """The highest opset the binary writes: its tables' limit, or its linked ONNX's when lower
+    (ONNX 1.12, Debian 12's, stops at 17). Asked of the binary, which refuses the others."""
+    best = 9
+    for opset in range(10, 31):
+        if subprocess.run([PT2ONNX, "--list-ops", "--opset", str(opset)],
+                          capture_output=True).returncode != 0:
+            break
+        best = opset
+    return best
 
 
 def convert(pt_path, onnx_path, *args, check=True):

@@ -65,6 +65,7 @@ CASES = [
     Case("index_put_9", "x, v", "y = x.clone()\n    y[y > 0] = 0.0\n    z = x.clone()\n    z[:, 1] = v\n    return y, z", [F32(3, 4), F32(3)], 9, highest=10),
     Case("index_ops", "x, i, s", "return torch.index_select(x, 1, i), x.index_add(0, i[:2], s), x.index_copy(0, i[:2], s), x.index_fill(1, i[:2], -1.0)", [F32(3, 4), np.array([2, 1, 3], np.int64), F32(2, 4)], 9),
     Case("gather_scatter", "x, i, s", "return torch.gather(x, 1, i), torch.scatter(x, 1, i, s), torch.scatter(x, 1, i, 2.5), torch.scatter_add(x, 1, i, s), x.scatter_add(0, i[:1], s[:1])", [F32(3, 4), np.array([[0, 1], [3, 2], [1, 0]], np.int64), F32(3, 2)], 11),
+    Case("scatter_reduce", "x, i, s", "return x.scatter_reduce(1, i, s, 'sum'), x.scatter_reduce(0, i, s, 'prod'), torch.scatter_reduce(x, 1, i, s, reduce='sum', include_self=True)", [F32(3, 4), np.array([[0, 1, 0], [2, 0, 2], [1, 1, 1]], np.int64), F32(3, 3)], 16),
     Case("gather_9", "x, i", "return torch.gather(x, 1, i), torch.scatter(x, 1, i, 7.0)", [F32(3, 4), np.array([[0, 1], [3, 2], [1, 0]], np.int64)], 9),
     Case("masked", "x, m, s", "return x.masked_fill(m, -2.0), torch.masked_select(x, m), x.masked_fill(m, s.sum())", [F32(3, 4), BOOL(3, 4), F32(12)], 9),
     Case("masked_scatter", "x, m, s", "return x.masked_scatter(m, s)", [F32(3, 4), BOOL(3, 4), F32(12)], 11),

@@ -9,7 +9,8 @@
 namespace pt2onnx {
 
 inline constexpr int kMinOpset = 9;
-inline constexpr int kMaxOpset = 17;
+// The symbolic tables go to 21; an ONNX older than 1.16 lowers the limit (pt2onnx/opsets.h).
+inline constexpr int kMaxOpset = 21;
 inline constexpr int kDefaultOpset = 17;
 
 // One dynamic axis of an input or output; an empty symbol means "generate one".
