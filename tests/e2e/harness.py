@@ -68,10 +68,12 @@ def torch_outputs(pt_path, inputs, tuple_input=False):
     return flat
 
 
-def convert(pt_path, onnx_path, *args, check=True):
-    """Runs pt2onnx; returns the CompletedProcess. With check, a non-zero exit fails the test."""
+def convert(pt_path, onnx_path, *args, check=True, env=None):
+    """Runs pt2onnx; returns the CompletedProcess. With check, a non-zero exit fails the test.
+    `env` adds variables to the environment."""
     proc = subprocess.run([PT2ONNX, str(pt_path), "-o", str(onnx_path), *map(str, args)],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, **env) if env else None)
     if check and proc.returncode != 0:
         raise AssertionError(f"pt2onnx failed ({proc.returncode}): {proc.stderr}")
     return proc
