@@ -22,6 +22,9 @@ BAD_INPUT = 3
 DTYPES = {np.dtype(np.bool_): "bool", np.dtype(np.float32): "float32", np.dtype(np.int64): "int64"}
 # The harness's torch is the release of the LibTorch pt2onnx links (both Debian's).
 DECLARES_NEWER_OPS = int(torch.__version__.split(".")[0]) < 2
+# The keys these fixtures exercise that no case table shows (test_symbolic_coverage): they run
+# on both builds.
+COVERS = ["aten::scaled_dot_product_attention"]
 # The fixtures whose code calls an op LibTorch 1.13 lacks.
 NEEDS_NEWER_OPS = {"sdpa_causal_script", "sdpa_causal_trace", "sdpa_masked_script",
                    "sdpa_masked_trace", "mha_script", "transformer_encoder_script"}
