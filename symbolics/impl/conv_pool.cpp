@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <string>
 
 #include "onnx/ops.h"
 #include "symbolics/helpers.h"
@@ -159,26 +161,69 @@ bool avg_pool_counts_padding(SymbolicContext& ctx, const Node& node) {
          ctx.const_bool(node, "count_include_pad");
 }
 
-// Kernel (= stride) of the plain pool that an adaptive pool to `out` is, for static sizes that
-// divide evenly.
-std::vector<int64_t> adaptive_kernel(SymbolicContext& ctx, const ValueName& x,
-                                     const std::vector<int64_t>& out) {
-  auto shape = ctx.static_shape(x);
-  if (!shape) {
-    ctx.fail_unsupported(
-        "adaptive pooling to a size other than 1 needs static spatial sizes (give --shape)");
+// The static spatial sizes (the last `n` dims) of x; the batch and channel dims may be dynamic.
+std::vector<int64_t> static_spatial_sizes(SymbolicContext& ctx, const ValueName& x, size_t n) {
+  const auto dims = ctx.dims(x);
+  if (!dims || dims->size() < n) {
+    ctx.fail_unsupported("adaptive pooling to a size other than 1 needs the input's rank");
   }
-  std::vector<int64_t> kernel;
-  const size_t first = shape->size() - out.size();
-  for (size_t i = 0; i < out.size(); ++i) {
-    const int64_t in = (*shape)[first + i];
-    if (in % out[i] != 0) {
+  std::vector<int64_t> sizes;
+  for (size_t i = dims->size() - n; i < dims->size(); ++i) {
+    if (!(*dims)[i]) {
       ctx.fail_unsupported(
-          "adaptive pooling where the input size is not a multiple of the output size");
+          "adaptive pooling to a size other than 1 over a dynamic spatial axis (give --shape, or "
+          "leave the spatial axes out of --dynamic)");
     }
-    kernel.push_back(in / out[i]);
+    sizes.push_back(*(*dims)[i]);
+  }
+  return sizes;
+}
+
+// Kernel (= stride) of the plain pool that an adaptive pool from `in` to `out` is, when every
+// size divides evenly; nullopt otherwise.
+std::optional<std::vector<int64_t>> even_adaptive_kernel(const std::vector<int64_t>& in,
+                                                         const std::vector<int64_t>& out) {
+  std::vector<int64_t> kernel;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] <= 0 || in[i] % out[i] != 0) return std::nullopt;
+    kernel.push_back(in[i] / out[i]);
   }
   return kernel;
+}
+
+// ATen's adaptive average over one axis as an [in, out] matrix: output i averages the inputs
+// [floor(i*in/out), ceil((i+1)*in/out)). The windows overlap or repeat where the sizes do not
+// divide (AlexNet's 6x6 average from a 2x2 map), which no ONNX pool expresses; a MatMul does.
+at::Tensor adaptive_average_matrix(int64_t in, int64_t out, c10::ScalarType type) {
+  at::Tensor w = at::zeros({in, out}, at::kDouble);
+  auto a = w.accessor<double, 2>();
+  for (int64_t i = 0; i < out; ++i) {
+    const int64_t start = (i * in) / out;
+    const int64_t end = ((i + 1) * in + out - 1) / out;
+    for (int64_t j = start; j < end; ++j) a[j][i] = 1.0 / static_cast<double>(end - start);
+  }
+  return w.to(type);
+}
+
+// Adaptive average over the last one or two axes by constant matrices: x @ Mw, then Mh^T @ that.
+ValueName adaptive_average_by_matmul(SymbolicContext& ctx, const ValueName& x,
+                                     const std::vector<int64_t>& in,
+                                     const std::vector<int64_t>& out) {
+  if (out.size() > 2) {
+    ctx.fail_unsupported(
+        "adaptive 3-d average pooling where the input size is not a multiple of the output size");
+  }
+  const c10::ScalarType type = ctx.require_dtype(x);
+  if (!c10::isFloatingType(type))
+    ctx.fail_invalid("adaptive average pooling of a non-float tensor");
+  const size_t last = out.size() - 1;
+  ValueName y =
+      ctx.emit("MatMul", {x, ctx.constant(adaptive_average_matrix(in[last], out[last], type))});
+  if (out.size() == 2) {
+    const at::Tensor mh = adaptive_average_matrix(in[0], out[0], type).t().contiguous();
+    y = ctx.emit("MatMul", {ctx.constant(mh), y});
+  }
+  return y;
 }
 
 }  // namespace
@@ -372,8 +417,8 @@ Outputs avg_pool_v10(SymbolicContext& ctx, const Node& node) {
 }
 
 // aten::adaptive_avg_poolNd(self, output_size) / adaptive_max_poolNd (first output):
-// output 1 everywhere is GlobalXPool; otherwise a plain pool when the static input sizes divide
-// evenly (what torch.onnx does too).
+// output 1 everywhere is GlobalXPool; otherwise a plain pool when the static spatial sizes divide
+// evenly (what torch.onnx does too), and an average by constant matrices when they do not.
 namespace {
 Outputs adaptive_pool(SymbolicContext& ctx, const Node& node, const char* global_op,
                       const char* op) {
@@ -383,14 +428,26 @@ Outputs adaptive_pool(SymbolicContext& ctx, const Node& node, const char* global
   if (std::all_of(out.begin(), out.end(), [](int64_t s) { return s == 1; })) {
     y = ctx.emit(global_op, {x});
   } else {
-    const auto kernel = adaptive_kernel(ctx, x, out);
-    y = ctx.emit(op, {x}, {{"kernel_shape", kernel}, {"strides", kernel}});
+    const auto in = static_spatial_sizes(ctx, x, out.size());
+    const auto kernel = even_adaptive_kernel(in, out);
+    if (kernel) {
+      y = ctx.emit(op, {x}, {{"kernel_shape", *kernel}, {"strides", *kernel}});
+    } else if (std::string(op) == "AveragePool") {
+      y = adaptive_average_by_matmul(ctx, x, in, out);
+    } else {
+      ctx.fail_unsupported(
+          "adaptive max pooling where the input size is not a multiple of the output size");
+    }
   }
   if (node.outputs().size() == 2) {
     if (node.output(1)->uses().empty()) return {y, Lowered::none()};
     // The indices: a MaxPool with kernel = input size / output size (static sizes needed).
-    const auto kernel = adaptive_kernel(ctx, x, out);
-    auto yi = ctx.emit_n("MaxPool", {x}, {{"kernel_shape", kernel}, {"strides", kernel}}, 2);
+    const auto kernel = even_adaptive_kernel(static_spatial_sizes(ctx, x, out.size()), out);
+    if (!kernel) {
+      ctx.fail_unsupported(
+          "adaptive max pooling indices where the input size is not a multiple of the output size");
+    }
+    auto yi = ctx.emit_n("MaxPool", {x}, {{"kernel_shape", *kernel}, {"strides", *kernel}}, 2);
     return {yi[0], torch_pool_indices(ctx, x, yi[1], out.size())};
   }
   return {y};

@@ -4,8 +4,10 @@ import unittest
 
 import numpy as np
 
-from harness import ConverterTest
-from op_cases import F32, POS, Case, run_cases
+import torch
+
+from harness import ConverterTest, convert, rand, save_torchscript
+from op_cases import F32, POS, Case, run_cases, to_torchscript
 
 F = "torch.nn.functional"
 TARGET = np.array([1, 0, 3, 3, 2], np.int64)
@@ -19,6 +21,9 @@ CASES = [
     Case("pool_1d_3d", "x, v", f"return {F}.max_pool1d(x, 2), {F}.avg_pool1d(x, 3, 2, 1), {F}.max_pool3d(v, 2), {F}.avg_pool3d(v, 2, 1), {F}.adaptive_avg_pool1d(x, 4), {F}.adaptive_avg_pool3d(v, [1, 2, 2])", [F32(2, 3, 8), F32(1, 2, 4, 4, 6)], 9),
     Case("pool_indices", "x, y, v", f"a, i = {F}.max_pool2d(x, 2, return_indices=True)\n    b, j = {F}.max_pool1d(y, 2, return_indices=True)\n    c, k = {F}.max_pool3d(v, 2, return_indices=True)\n    return a, i, b, j, c, k", [F32(1, 2, 4, 6), F32(2, 3, 8), F32(1, 2, 4, 4, 4)], 9),
     Case("adaptive_max", "x, y, v", f"a, i = {F}.adaptive_max_pool2d(x, 2, True)\n    return a, i, {F}.adaptive_max_pool1d(y, 4), {F}.adaptive_max_pool3d(v, 2), {F}.adaptive_max_pool2d(x, [1, 3])", [F32(1, 2, 4, 6), F32(2, 3, 8), F32(1, 2, 4, 4, 4)], 9),
+    # uneven windows (overlapping or repeated): an average by constant matrices, as AlexNet's
+    # 6x6 average of a 2x2 map at small input sizes needs
+    Case("adaptive_avg_uneven", "x, y", f"return {F}.adaptive_avg_pool2d(x, 6), {F}.adaptive_avg_pool2d(x, [3, 4]), {F}.adaptive_avg_pool1d(y, 3), {F}.adaptive_avg_pool2d(x.double(), [5, 2])", [F32(2, 3, 2, 7), F32(2, 3, 10)], 9),
     # normalization
     Case("native_layer_norm", "x, w, b", "y, mean, rstd = torch.native_layer_norm(x, [3, 4], w, b, 1e-5)\n    return y, mean, rstd, torch.nn.functional.layer_norm(x, [4])", [F32(2, 3, 4), F32(3, 4), F32(3, 4)], 9),
     Case("norm_variants", "x, m, v, w, b", f"return {F}.instance_norm(x, None, None, w, b), {F}.batch_norm(x, m, v), {F}.group_norm(x, 3), {F}.normalize(x, 2.0, 1)", [F32(2, 3, 4, 5), F32(3), POS(3), F32(3), F32(3)], 9),
@@ -39,9 +44,45 @@ CASES = [
 ]
 
 
+class UnevenAverage(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 4, 3, stride=4)
+
+    def forward(self, x):
+        return torch.nn.functional.adaptive_avg_pool2d(self.conv(x), 6)
+
+
 class OpsNnTest(ConverterTest):
     def test_nn_ops(self):
         run_cases(self, CASES)
+
+    def test_adaptive_average_uneven_dynamic_batch(self):
+        """A traced conv + uneven adaptive average (2x2 -> 6x6) with a dynamic batch: the spatial
+        sizes are static, so it converts, and matches at two batch sizes."""
+        pt = self.path("uneven.pt")
+        save_torchscript(UnevenAverage(), pt, "trace", (torch.randn(1, 3, 9, 9),))
+        out = self.path("uneven.onnx")
+        convert(pt, out, "--shape", "x:1x3x9x9", "--dynamic", "x:0")
+        self.check_matches_torch(pt, out, ["x"], [[rand(1, 3, 9, 9)], [rand(3, 3, 9, 9)]])
+
+    def test_adaptive_uneven_refusals(self):
+        """Uneven adaptive max pooling has no exact ONNX form: refused, and so is an uneven average
+        over a dynamic spatial axis."""
+        for name, body, dynamic, needle in [
+                ("max", "return torch.nn.functional.adaptive_max_pool2d(x, 3)", [],
+                 "adaptive max pooling where the input size is not a multiple"),
+                ("dynamic", "return torch.nn.functional.adaptive_avg_pool2d(x, 3)",
+                 ["--dynamic", "x:3"], "over a dynamic spatial axis")]:
+            with self.subTest(name):
+                case = Case(f"uneven_{name}", "x", body, [F32(1, 2, 4, 5)], 9)
+                pt = self.path(f"uneven_{name}.pt")
+                torch.jit.save(to_torchscript(case, self.dir), str(pt))
+                proc = convert(pt, self.path(f"uneven_{name}.onnx"), "--shape", "x:1x2x4x5",
+                               *dynamic, check=False)
+                self.assertEqual(proc.returncode, 4, proc.stderr)
+                self.assertIn(needle, proc.stderr)
+                self.assertIn("aten::adaptive_", proc.stderr)
 
 
 if __name__ == "__main__":
