@@ -45,12 +45,54 @@ torch.onnx.export(model, (torch.randn(*shape),), sys.argv[2], opset_version=17,
 """
 
 MEASURE = r"""
-import resource, subprocess, sys, time, json
+import json, os, resource, subprocess, sys, threading, time
+
+
+def tree_pss_kb(root):
+    # The proportional set size of root and its descendants: pages shared between a parent and
+    # its forked children (LibTorch's) count once in the sum, split between them.
+    children = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(pid))
+        except (OSError, IndexError, ValueError):
+            pass
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                total += next(int(l.split()[1]) for l in f if l.startswith("Pss:"))
+        except (OSError, StopIteration):
+            pass
+    return total
+
+
 start = time.perf_counter()
-proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+peak, done = [0], threading.Event()
+
+
+def sample():
+    while not done.wait(0.02):
+        peak[0] = max(peak[0], tree_pss_kb(proc.pid))
+
+
+# Sampling (a scan of /proc every 20 ms) costs CPU, so a wall-time run leaves it out.
+sampler = threading.Thread(target=sample)
+if os.environ.get("BENCH_SAMPLE_PSS"):
+    sampler.start()
+_, err = proc.communicate()
 wall = time.perf_counter() - start
+done.set()
+if sampler.is_alive():
+    sampler.join()
 rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"rc": proc.returncode, "wall": wall, "rss_mb": rss_kb / 1024, "err": proc.stderr[-2000:]}))
+print(json.dumps({"rc": proc.returncode, "wall": wall, "rss_mb": rss_kb / 1024,
+                  "tree_pss_mb": peak[0] / 1024, "err": err[-2000:]}))
 """
 
 
@@ -68,8 +110,13 @@ def cnn():
     return torchvision.models.resnet50(weights=None), (1, 3, 224, 224)
 
 
-def measure(cmd):
-    out = subprocess.run([sys.executable, "-c", MEASURE, *map(str, cmd)], capture_output=True, text=True)
+def measure(cmd, sample_pss=False):
+    """Wall time and the peak RSS of the largest process; with sample_pss also the peak summed PSS
+    of the process tree (sampled every 20 ms, which slows the run: take its wall time from a run
+    without)."""
+    env = dict(os.environ, BENCH_SAMPLE_PSS="1") if sample_pss else None
+    out = subprocess.run([sys.executable, "-c", MEASURE, *map(str, cmd)], capture_output=True, text=True,
+                         env=env)
     return json.loads(out.stdout)
 
 
@@ -213,16 +260,20 @@ def batch_row(pt2onnx, work, jobs):
     manifest.write_text("".join(json.dumps(e) + "\n" for e in entries))
     (d / "torch").mkdir()
     os.sync()
-    ours = measure([pt2onnx, "--manifest", manifest, "-o", d / "pt2onnx", "-j", jobs, "-q",
-                    "--report", d / "report.json"])
+    batch = [pt2onnx, "--manifest", manifest, "-o", d / "pt2onnx", "-j", jobs, "-q", "--report",
+             d / "report.json"]
+    ours = measure(batch)
+    ours["tree_pss_mb"] = measure(batch, sample_pss=True)["tree_pss_mb"]
     report = json.loads((d / "report.json").read_text())
     failed_ours = [m["model"] for m in report["models"] if m["status"] != "ok"]
     os.sync()
-    theirs, failed_theirs, torch_rss = 0.0, [], 0.0
+    theirs, failed_theirs, torch_rss, torch_pss = 0.0, [], 0.0, 0.0
     for spec in specs:
         m = measure([sys.executable, "-c", BATCH_EXPORT, json.dumps(spec)])
         theirs += m["wall"]
         torch_rss = max(torch_rss, m["rss_mb"])
+        torch_pss = max(torch_pss, measure([sys.executable, "-c", BATCH_EXPORT, json.dumps(spec)],
+                                           sample_pss=True)["tree_pss_mb"])
         if m["rc"] != 0:
             failed_theirs.append(spec["name"])
     # The largest model (by weights) alone, as a single conversion, for the memory comparison.
@@ -232,11 +283,14 @@ def batch_row(pt2onnx, work, jobs):
         for v in e[key]:
             single += [f"--{key}", v]
     alone = measure(single)
+    alone["tree_pss_mb"] = measure(single, sample_pss=True)["tree_pss_mb"]
     print(f"\n| batch ({len(entries)} small models) | pt2onnx --manifest -j {jobs} | torch.onnx.export, one process each | ratio |")
     print("| --- | --- | --- | --- |")
     print(f"| wall s | {ours['wall']:.2f} | {theirs:.2f} | {theirs / ours['wall']:.1f}x faster |")
-    print(f"| peak RSS MB | {ours['rss_mb']:.0f} (largest model alone: {alone['rss_mb']:.0f}, "
+    print(f"| peak RSS MB, largest process | {ours['rss_mb']:.0f} (largest model alone: {alone['rss_mb']:.0f}, "
           f"{ours['rss_mb'] / alone['rss_mb']:.2f}x) | {torch_rss:.0f} | |")
+    print(f"| peak PSS MB, all processes at once | {ours['tree_pss_mb']:.0f} (largest model alone: "
+          f"{alone['tree_pss_mb']:.0f}, {ours['tree_pss_mb'] / alone['tree_pss_mb']:.2f}x) | {torch_pss:.0f} | |")
     print(f"| failed | {len(failed_ours)} {failed_ours or ''} | {len(failed_theirs)} {failed_theirs or ''} | |")
 
 
