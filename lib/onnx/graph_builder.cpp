@@ -10,6 +10,7 @@
 #include "onnx/constant_folder.h"
 #include "onnx/shape_data.h"
 #include "onnx/tensor_proto.h"
+#include "onnx/type_legalizer.h"
 #include "pt2onnx/error.h"
 
 namespace pt2onnx::onnx_ir {
@@ -154,6 +155,7 @@ std::vector<ValueName> GraphBuilder::emit(const std::string& op_type,
     throw Error(ErrorKind::kInternal,
                 "ONNX opset " + std::to_string(opset_) + " has no operator " + op_type);
   }
+  if (auto legal = legalized(*schema, inputs, attrs, num_outputs)) return *legal;
   onnx::NodeProto& node = append_node(op_type, inputs, attrs, num_outputs);
   try {
     schema->Verify(node);
@@ -172,6 +174,42 @@ std::vector<ValueName> GraphBuilder::emit(const std::string& op_type,
     // Every element is a known number: the node is a constant.
     open_graphs_.back()->mutable_node()->RemoveLast();
     --node_count_;
+  }
+  return outputs;
+}
+
+std::optional<std::vector<ValueName>> GraphBuilder::legalized(const onnx::OpSchema& schema,
+                                                              const std::vector<ValueName>& inputs,
+                                                              const Attrs& attrs,
+                                                              size_t num_outputs) {
+  // Cast is how types are changed, so it is taken as it is.
+  if (schema.Name() == "Cast") return std::nullopt;
+  std::vector<std::optional<int32_t>> types;
+  bool all_known = true;
+  for (const auto& in : inputs) {
+    types.push_back(in.empty() ? std::nullopt : elem_type(in));
+    all_known &= in.empty() || constant_of(in) != nullptr;
+  }
+  std::optional<TypePlan> plan;
+  try {
+    plan = plan_types(schema, opset_, types, num_outputs);
+  } catch (const Error&) {
+    // A node of constants is evaluated by LibTorch, which takes every type: it never reaches
+    // the file, so ONNX's constraints do not apply to it.
+    if (!(fold_constants_ && all_known)) throw;
+    return std::nullopt;
+  }
+  if (!plan) return std::nullopt;
+  auto cast = [this](const ValueName& v, int32_t to) {
+    return emit("Cast", {v}, {{"to", static_cast<int64_t>(to)}}, 1)[0];
+  };
+  std::vector<ValueName> legal_inputs = inputs;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (plan->input_casts[i] != 0) legal_inputs[i] = cast(inputs[i], plan->input_casts[i]);
+  }
+  std::vector<ValueName> outputs = emit(schema.Name(), legal_inputs, attrs, num_outputs);
+  for (size_t j = 0; j < outputs.size(); ++j) {
+    if (plan->output_casts[j] != 0) outputs[j] = cast(outputs[j], plan->output_casts[j]);
   }
   return outputs;
 }
