@@ -3,9 +3,12 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "batch.h"
 #include "cli_options.h"
@@ -28,9 +31,18 @@ std::string human_bytes(int64_t bytes) {
   return buf;
 }
 
+// "pt2onnx: error (unsupported) [no-lowering, needs-opset]: ...": the exit class, then the
+// distinct diagnostic codes, which scripts and tests match on.
 int report(const pt2onnx::Error& e) {
-  std::cerr << "pt2onnx: error (" << pt2onnx::error_kind_name(e.kind()) << "): " << e.what()
-            << "\n";
+  std::vector<std::string> codes;
+  for (const auto& d : e.diagnostics()) {
+    const std::string code = pt2onnx::code_name(d.code);
+    if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+  }
+  std::string shown;
+  for (const auto& code : codes) shown += (shown.empty() ? "" : ", ") + code;
+  std::cerr << "pt2onnx: error (" << pt2onnx::error_kind_name(e.kind()) << ") [" << shown
+            << "]: " << e.what() << "\n";
   return e.exit_code();
 }
 
