@@ -66,7 +66,7 @@ CASES = [
     DCase("relu_int", "i, j, k", "return torch.relu(i), torch.relu(j), torch.relu(k)",
           lambda n: [i32(n, 4), i64(n, 4), i8(n)], [9, 11, 13, 14, 17]),
     # Clip takes integers from opset 12 (the int64 case is refused below).
-    DCase("relu6_int32", "i", "return torch.nn.functional.relu6(i), torch.nn.functional.hardtanh(i, -3, 4)",
+    DCase("relu6_int32", "i", "return torch.nn.functional.relu6(i), torch.nn.functional.hardtanh(i, -3.0, 4.0)",
           lambda n: [i32(n, 3, lo=-10, hi=10)], [9, 11, 12, 17]),
     # Add/Sub/Mul take uint8 and int8 from opset 14; torch wraps.
     DCase("add_uint8", "a, c, s", "return a + c, a * c, a - c, s + s, s * s",
