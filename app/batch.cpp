@@ -5,17 +5,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <initializer_list>
 #include <map>
-#include <sstream>
-#include <vector>
+#include <ostream>
 
 #include "interrupts.h"
+#include "progress.h"
 #include "pt2onnx/error.h"
 
 namespace pt2onnx::cli {
@@ -23,29 +22,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  bool ok = false;
-  int exit_code = 0;
-  std::string message;
-  std::string output_path;
-  int64_t node_count = 0;
-  int64_t file_bytes = 0;
-  double seconds = 0;
-};
-
 struct Running {
   size_t index = 0;
   pid_t pid = 0;
   int fd = -1;
-  std::string report;  // what the child wrote to its pipe
+  std::string result;  // what the child wrote to its pipe: its report entry, as JSON
   bool eof = false;
-  std::chrono::steady_clock::time_point start;
 };
-
-std::string first_line(const std::string& text) {
-  const auto end = text.find('\n');
-  return end == std::string::npos ? text : text.substr(0, end) + " ...";
-}
 
 std::string output_for(const fs::path& dir, const std::string& model) {
   return (dir / (fs::path(model).stem().string() + ".onnx")).string();
@@ -76,74 +59,51 @@ void write_all(int fd, const std::string& text) {
   }
 }
 
-// The child's side: one conversion, its outcome as "key value" lines on the pipe.
-[[noreturn]] void convert_in_child(const CommandLine& cl, size_t i, const std::string& output,
-                                   int fd, const LogSink& log) {
+// The child's side: one conversion, its entry on the pipe.
+[[noreturn]] void convert_in_child(const ModelJob& job, const BatchSettings& settings, int fd,
+                                   const LogSink& log) {
   // Lets the tests crash one model of a batch on purpose, since a real crash is a bug that gets
   // fixed once found.
   if (const char* crash = std::getenv("PT2ONNX_TEST_CRASH_MODEL")) {
-    if (fs::path(cl.models[i]).filename() == crash) {
+    if (fs::path(job.options.model_path).filename() == crash) {
       // The default action, not a sanitizer's handler: this crash is not a finding.
       ::signal(SIGSEGV, SIG_DFL);
       ::raise(SIGSEGV);
     }
   }
-  ExportOptions options = cl.options;
-  options.model_path = cl.models[i];
-  options.output_path = output;
   LogSink prefixed = [&](LogLevel level, const std::string& message) {
-    if (log) log(level, cl.models[i] + ": " + message);
+    if (log) log(level, job.label + ": " + message);
   };
-  std::ostringstream report;
-  int code = 0;
-  try {
-    const ExportSummary s = export_model(options, prefixed);
-    report << "ok\n" << s.node_count << "\n" << s.file_bytes << "\n" << s.output_path;
-  } catch (const Error& e) {
-    code = e.exit_code();
-    report << "fail\n" << code << "\n" << error_kind_name(e.kind()) << ": " << e.what();
-  } catch (const std::exception& e) {
-    code = static_cast<int>(ErrorKind::kInternal);
-    report << "fail\n" << code << "\ninternal error: " << e.what();
-  }
-  write_all(fd, report.str());
+  const Json entry = run_model(job, prefixed, settings.dump_graphs, settings.describe);
+  write_all(fd, entry.dump());
   ::close(fd);
   std::fflush(nullptr);
   // As in main(): LibTorch's static destructors are slow, and they are the parent's anyway.
-  std::_Exit(code);
+  std::_Exit(entry_exit_code(entry));
 }
 
-Outcome parse_report(const std::string& report, int status) {
-  Outcome o;
-  std::istringstream in(report);
-  std::string kind;
-  std::getline(in, kind);
-  if (kind == "ok") {
-    in >> o.node_count >> o.file_bytes;
-    in.ignore(1);
-    std::getline(in, o.output_path);
-    o.ok = true;
-    return o;
+// A child that ended without a whole entry crashed (or was killed).
+Json entry_of(const ModelJob& job, const std::string& result, int status) {
+  if (!result.empty()) {
+    try {
+      Json entry = parse_json(result);
+      if (entry.is_object() && entry.find("exit_code")) return entry;
+    } catch (const std::exception&) {
+    }
   }
-  if (kind == "fail") {
-    in >> o.exit_code;
-    in.ignore(1);
-    o.message.assign(std::istreambuf_iterator<char>(in), {});
-    return o;
-  }
-  o.exit_code = static_cast<int>(ErrorKind::kInternal);
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
-    o.message = std::string(code_name(DiagCode::kCrashed)) + ": the conversion crashed (signal " +
-                std::to_string(sig) + ", " + strsignal(sig) + "); please report it";
-  } else {
-    o.message = "internal error: the conversion ended (exit " +
-                std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ") without a result";
+    return refused_entry(
+        job, Error(DiagCode::kCrashed, "the conversion crashed (signal " + std::to_string(sig) +
+                                           ", " + strsignal(sig) + "); please report it"));
   }
-  return o;
+  return refused_entry(job, Error(ErrorKind::kInternal,
+                                  "the conversion ended (exit " +
+                                      std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
+                                      ") without a result"));
 }
 
-pid_t start_child(const CommandLine& cl, size_t i, const fs::path& dir, const LogSink& log,
+pid_t start_child(const ModelJob& job, const BatchSettings& settings, const LogSink& log,
                   int* read_fd) {
   int fds[2];
   if (::pipe(fds) != 0) throw Error(ErrorKind::kInternal, "cannot create a pipe");
@@ -158,7 +118,7 @@ pid_t start_child(const CommandLine& cl, size_t i, const fs::path& dir, const Lo
     forget_children();
     ::sigprocmask(SIG_SETMASK, &previous, nullptr);
     ::close(fds[0]);
-    convert_in_child(cl, i, output_for(dir, cl.models[i]), fds[1], log);
+    convert_in_child(job, settings, fds[1], log);
   }
   if (pid > 0) add_child(pid);
   ::sigprocmask(SIG_SETMASK, &previous, nullptr);
@@ -174,13 +134,13 @@ pid_t start_child(const CommandLine& cl, size_t i, const fs::path& dir, const Lo
 }  // namespace
 
 bool is_batch(const CommandLine& cl) {
-  if (cl.models.size() > 1) return true;
+  if (!cl.manifest.empty() || cl.models.size() > 1) return true;
   const std::string& out = cl.options.output_path;
   std::error_code ec;
   return !out.empty() && (out.back() == '/' || fs::is_directory(out, ec));
 }
 
-int run_batch(const CommandLine& cl, std::ostream& report, const LogSink& log) {
+std::vector<ModelJob> command_line_jobs(const CommandLine& cl) {
   const fs::path dir(cl.options.output_path);
   refuse_colliding_outputs(cl, dir);
   std::error_code ec;
@@ -189,24 +149,48 @@ int run_batch(const CommandLine& cl, std::ostream& report, const LogSink& log) {
     throw Error(ErrorKind::kWriteFailed,
                 "cannot create the output directory '" + dir.string() + "'");
   }
-  std::vector<Outcome> outcomes(cl.models.size());
+  std::vector<ModelJob> jobs;
+  for (const auto& model : cl.models) {
+    ModelJob job;
+    job.label = model;
+    job.options = cl.options;
+    job.options.model_path = model;
+    job.options.output_path = output_for(dir, model);
+    job.verify = cl.verify;
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+std::vector<Json> run_jobs(const std::vector<ModelJob>& jobs, const BatchSettings& settings,
+                           const LogSink& log) {
+  std::vector<Json> entries(jobs.size());
+  Progress progress(jobs.size(), settings.progress);
   const size_t width = std::min<size_t>(
-      {static_cast<size_t>(std::max(cl.jobs, 1)), cl.models.size(), size_t{kMaxChildren}});
+      {static_cast<size_t>(std::max(settings.jobs, 1)), jobs.size(), size_t{kMaxChildren}});
   std::vector<Running> running;
   size_t next = 0;
-  while (next < cl.models.size() || !running.empty()) {
-    while (running.size() < width && next < cl.models.size()) {
+  while (next < jobs.size() || !running.empty()) {
+    while (running.size() < width && next < jobs.size()) {
+      const size_t i = next++;
+      // A refused entry has nothing to run: no child for it.
+      if (jobs[i].refused) {
+        entries[i] = refused_entry(jobs[i], *jobs[i].refused);
+        progress.finished(i, false);
+        continue;
+      }
       Running r;
-      r.index = next++;
-      r.start = std::chrono::steady_clock::now();
-      r.pid = start_child(cl, r.index, dir, log, &r.fd);
+      r.index = i;
+      r.pid = start_child(jobs[i], settings, log, &r.fd);
+      progress.started(i, jobs[i].label, jobs[i].options.output_path);
       running.push_back(std::move(r));
     }
-    // Read every pipe as it fills (a long report would otherwise block its child), and collect
-    // a child once its pipe is closed.
+    if (running.empty()) continue;
+    // Read every pipe as it fills (a long entry would otherwise block its child), and collect
+    // a child once its pipe is closed. With progress shown, wake twice a second to redraw it.
     std::vector<pollfd> polls;
     for (const auto& r : running) polls.push_back({r.fd, POLLIN, 0});
-    if (::poll(polls.data(), polls.size(), -1) < 0 && errno != EINTR) {
+    if (::poll(polls.data(), polls.size(), settings.progress ? 500 : -1) < 0 && errno != EINTR) {
       throw Error(ErrorKind::kInternal, std::string("poll failed: ") + std::strerror(errno));
     }
     for (size_t k = 0; k < running.size(); ++k) {
@@ -214,7 +198,7 @@ int run_batch(const CommandLine& cl, std::ostream& report, const LogSink& log) {
       char buf[4096];
       const ssize_t n = ::read(running[k].fd, buf, sizeof buf);
       if (n > 0) {
-        running[k].report.append(buf, static_cast<size_t>(n));
+        running[k].result.append(buf, static_cast<size_t>(n));
       } else if (n == 0 || errno != EINTR) {
         running[k].eof = true;
       }
@@ -230,29 +214,28 @@ int run_batch(const CommandLine& cl, std::ostream& report, const LogSink& log) {
       while (::waitpid(r.pid, &status, 0) < 0 && errno == EINTR) {
       }
       remove_child(r.pid);
-      Outcome& o = outcomes[r.index];
-      o = parse_report(r.report, status);
-      o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - r.start).count();
+      entries[r.index] = entry_of(jobs[r.index], r.result, status);
+      progress.finished(r.index, entry_exit_code(entries[r.index]) == 0);
       running.erase(running.begin() + static_cast<std::ptrdiff_t>(k));
     }
+    progress.draw();
   }
+  progress.clear();
+  return entries;
+}
 
+int print_summary(const std::vector<Json>& entries, std::ostream& out) {
   int exit_code = 0;
   size_t failed = 0;
-  for (size_t i = 0; i < outcomes.size(); ++i) {
-    const Outcome& o = outcomes[i];
-    char timing[32];
-    std::snprintf(timing, sizeof timing, "%.2f s", o.seconds);
-    if (o.ok) {
-      report << "ok    " << cl.models[i] << " -> " << o.output_path << " (" << o.node_count
-             << " nodes, " << o.file_bytes << " bytes, " << timing << ")\n";
-    } else {
+  for (const Json& e : entries) {
+    const int code = entry_exit_code(e);
+    if (code != 0) {
       ++failed;
-      if (exit_code == 0) exit_code = o.exit_code;
-      report << "FAIL  " << cl.models[i] << ": " << first_line(o.message) << "\n";
+      if (exit_code == 0) exit_code = code;
     }
+    out << entry_summary_line(e) << "\n";
   }
-  report << outcomes.size() - failed << " converted, " << failed << " failed\n";
+  out << entries.size() - failed << " converted, " << failed << " failed\n";
   return exit_code;
 }
 

@@ -62,13 +62,29 @@ const char* kExamples = R"(
 Examples:
   pt2onnx model.pt -o model.onnx
   pt2onnx a.pt b.pt c.pt -o onnx_dir/ -j 2      # batch: one summary line per model
+  pt2onnx --manifest models.jsonl -o onnx_dir/ -j 2 --report report.json
   pt2onnx model.pt -o model.onnx --opset 11 --shape in:1x3x224x224 --dynamic in:0
   pt2onnx model.pt -o model.onnx --input-names in --output-names out \
       --shape in:1x3x224x224 --dynamic in:0=batch --dynamic out:0=batch
 
 Exit codes: 0 success, 2 bad command line, 3 model file missing/unreadable/not TorchScript,
 4 unsupported op or construct, 5 ONNX checker or shape inference rejected the result,
-6 output could not be written, 70 internal error.)";
+6 output could not be written, 7 --verify found a difference, 70 internal error.)";
+
+double parse_tolerance(const std::string& text, const char* flag) {
+  size_t used = 0;
+  double value = -1;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size() || !(value >= 0)) {
+    throw Error(DiagCode::kBadOption,
+                std::string(flag) + " '" + text + "' should be a number, 0 or more");
+  }
+  return value;
+}
 
 }  // namespace
 
@@ -185,8 +201,22 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
                "write the weights to OUT.onnx.data beside the model (automatic above 2 GB)");
   app.add_flag("--external-data-per-tensor", external_per_tensor,
                "write each weight to its own file beside the model (torch.onnx's layout)");
+  app.add_option("--load-library", o.op_libraries,
+                 "shared library registering ops the model calls (torchvision's, if not found "
+                 "by itself); loaded only when the model needs it (repeatable; also "
+                 "PT2ONNX_LOAD_LIBRARY=PATH[:PATH...])");
   app.add_option("--method", o.method, "method to export instead of forward")
       ->capture_default_str();
+  app.add_option(
+      "--manifest", cl.manifest,
+      "convert every entry of this JSON Lines file (one object per line, docs/manifests.md)");
+  app.add_option("--report", cl.report_path,
+                 "write what happened, per model, to this JSON file (docs/report.md)");
+  std::string rtol_text, atol_text;
+  app.add_flag("--verify", cl.verify.enabled,
+               "run the module in LibTorch and the written file in ONNX Runtime, and compare");
+  app.add_option("--verify-rtol", rtol_text, "relative tolerance of --verify (default 1e-3)");
+  app.add_option("--verify-atol", atol_text, "absolute tolerance of --verify (default 1e-4)");
   app.add_flag("--list-ops", cl.list_ops, "list the supported ops (at --opset if given) and exit");
   app.add_flag("-v,--verbose", verbose, "log each stage and print the TorchScript and ONNX graphs");
   app.add_flag("-q,--quiet", quiet, "print errors only");
@@ -222,6 +252,14 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     if (jobs < 1) throw Error(DiagCode::kBadOption, "-j must be at least 1");
     cl.jobs = static_cast<int>(std::min<int64_t>(jobs, 1024));  // more is never useful
   }
+  if (!rtol_text.empty()) cl.verify.rtol = parse_tolerance(rtol_text, "--verify-rtol");
+  if (!atol_text.empty()) cl.verify.atol = parse_tolerance(atol_text, "--verify-atol");
+  if (cl.verify.enabled && !verify_available()) {
+    throw Error(DiagCode::kVerifyUnavailable,
+                "--verify needs ONNX Runtime, and this build of pt2onnx has no ONNX Runtime (it "
+                "is built with it where CMake finds ONNX Runtime's C++ library, e.g. Debian 13's "
+                "libonnxruntime-dev; docs/building.md)");
+  }
   if (verbose && quiet) throw Error(ErrorKind::kUsage, "--verbose and --quiet exclude each other");
   cl.verbosity = verbose ? Verbosity::kVerbose : quiet ? Verbosity::kQuiet : Verbosity::kNormal;
   o.export_params = !no_params;
@@ -234,6 +272,27 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   o.constant_folding = !no_fold;
   if (cl.list_ops) {
     if (app.count("--opset") == 0) o.opset = 0;
+    return outcome;
+  }
+  if (!cl.manifest.empty()) {
+    if (!cl.models.empty()) {
+      throw Error(DiagCode::kOptionConflict,
+                  "--manifest and models on the command line exclude each other: list every "
+                  "model in the manifest");
+    }
+    // Per-model options live in the entries: one place says what each model gets.
+    for (const char* option :
+         {"--opset", "--input-names", "--output-names", "--shape", "--dtype", "--dynamic",
+          "--no-params", "--keep-initializers-as-inputs", "--no-fold", "--fail-on-runtime-checks",
+          "--external-data", "--external-data-per-tensor", "--method", "--verify", "--verify-rtol",
+          "--verify-atol"}) {
+      if (app.count(option) > 0) {
+        throw Error(DiagCode::kOptionConflict,
+                    std::string(option) +
+                        " is a per-model option: with --manifest, give it in the entries (\"" +
+                        (option + 2) + "\": ...)");
+      }
+    }
     return outcome;
   }
   if (cl.models.empty()) {

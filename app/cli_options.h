@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "pt2onnx/options.h"
+#include "verify_glue.h"
 
 namespace pt2onnx::cli {
 
@@ -16,6 +17,9 @@ struct CommandLine {
   int jobs = 1;                     // parallel conversions in batch mode
   Verbosity verbosity = Verbosity::kNormal;
   bool list_ops = false;
+  std::string manifest;     // --manifest: one conversion per line (batch mode)
+  std::string report_path;  // --report FILE.json
+  VerifySettings verify;    // --verify, --verify-rtol, --verify-atol
 };
 
 // Throws pt2onnx::Error(kUsage) for bad values; returns nullopt-like `exit_now` for --help and

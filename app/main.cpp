@@ -4,33 +4,27 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "batch.h"
 #include "cli_options.h"
 #include "interrupts.h"
+#include "manifest.h"
+#include "model_run.h"
+#include "progress.h"
 #include "pt2onnx/error.h"
 #include "pt2onnx/export.h"
+#include "report.h"
 
 namespace {
-
-std::string human_bytes(int64_t bytes) {
-  char buf[32];
-  if (bytes >= (int64_t{1} << 30)) {
-    std::snprintf(buf, sizeof buf, "%.2f GB", static_cast<double>(bytes) / (1 << 30));
-  } else if (bytes >= (1 << 20)) {
-    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
-  } else if (bytes >= (1 << 10)) {
-    std::snprintf(buf, sizeof buf, "%.1f KB", static_cast<double>(bytes) / (1 << 10));
-  } else {
-    std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(bytes));
-  }
-  return buf;
-}
 
 // "pt2onnx: error (unsupported) [no-lowering, needs-opset]: ...": the exit class, then the
 // distinct diagnostic codes, which scripts and tests match on.
@@ -47,11 +41,65 @@ int report(const pt2onnx::Error& e) {
   return e.exit_code();
 }
 
-}  // namespace
+// The same paragraph from a report entry (a single-model run goes through run_model too).
+int report_entry(const pt2onnx::cli::Json& entry) {
+  std::vector<std::string> codes;
+  for (const auto& d : entry.find("diagnostics")->items()) {
+    const std::string& code = d.find("code")->as_string();
+    if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+  }
+  std::string shown;
+  for (const auto& code : codes) shown += (shown.empty() ? "" : ", ") + code;
+  std::cerr << "pt2onnx: error (" << entry.find("exit_class")->as_string() << ") [" << shown
+            << "]: " << entry.find("message")->as_string() << "\n";
+  return pt2onnx::cli::entry_exit_code(entry);
+}
 
-namespace {
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// On a terminal, a single conversion shows the bytes written while its weights are written
+// (they can take seconds); the watcher reads the staging directory's size twice a second.
+class WriteWatcher {
+ public:
+  WriteWatcher(const std::string& output, bool enabled) {
+    if (!enabled) return;
+    thread_ = std::thread([this, output] {
+      std::unique_lock<std::mutex> lock(mutex_);
+      while (!done_) {
+        cv_.wait_for(lock, std::chrono::milliseconds(500));
+        if (done_) break;
+        const int64_t bytes = pt2onnx::cli::staged_bytes(output);
+        if (bytes == 0) continue;
+        std::fprintf(stderr, "\r\033[Kwriting %s: %s", output.c_str(),
+                     pt2onnx::cli::human_bytes(bytes).c_str());
+        std::fflush(stderr);
+        drawn_ = true;
+      }
+      if (drawn_) std::fprintf(stderr, "\r\033[K");
+    });
+  }
+  ~WriteWatcher() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  bool drawn_ = false;
+};
 
 int run(int argc, char** argv) {
+  const auto start = std::chrono::steady_clock::now();
   pt2onnx::cli::install_interrupt_handlers();
   auto logger = spdlog::stderr_color_mt("pt2onnx");
   logger->set_pattern("pt2onnx: %v");
@@ -69,9 +117,11 @@ int run(int argc, char** argv) {
     std::cout << pt2onnx::list_supported_ops(cl.options.opset);
     return 0;
   }
-  logger->set_level(cl.verbosity == pt2onnx::cli::Verbosity::kVerbose ? spdlog::level::debug
-                    : cl.verbosity == pt2onnx::cli::Verbosity::kQuiet ? spdlog::level::err
-                                                                      : spdlog::level::info);
+  const bool quiet = cl.verbosity == pt2onnx::cli::Verbosity::kQuiet;
+  const bool verbose = cl.verbosity == pt2onnx::cli::Verbosity::kVerbose;
+  logger->set_level(verbose ? spdlog::level::debug
+                    : quiet ? spdlog::level::err
+                            : spdlog::level::info);
   auto sink = [&logger](pt2onnx::LogLevel level, const std::string& message) {
     switch (level) {
       case pt2onnx::LogLevel::kDebug:
@@ -85,26 +135,60 @@ int run(int argc, char** argv) {
         break;
     }
   };
+  pt2onnx::cli::RunInfo run_info;
+  run_info.manifest = cl.manifest;
+  run_info.jobs = cl.jobs;
+  const bool describe = !cl.report_path.empty();
+  std::vector<pt2onnx::cli::Json> entries;
+  int exit_code = 0;
   if (pt2onnx::cli::is_batch(cl)) {
+    run_info.mode = cl.manifest.empty() ? "batch" : "manifest";
     try {
-      return pt2onnx::cli::run_batch(cl, std::cout, sink);
+      const auto jobs = cl.manifest.empty() ? pt2onnx::cli::command_line_jobs(cl)
+                                            : pt2onnx::cli::manifest_jobs(cl);
+      pt2onnx::cli::BatchSettings settings;
+      settings.jobs = cl.jobs;
+      settings.progress = pt2onnx::cli::progress_wanted(quiet);
+      settings.describe = describe;
+      entries = pt2onnx::cli::run_jobs(jobs, settings, sink);
     } catch (const pt2onnx::Error& e) {
       return report(e);
     }
+    exit_code = pt2onnx::cli::print_summary(entries, std::cout);
+  } else {
+    run_info.mode = "single";
+    pt2onnx::cli::ModelJob job;
+    job.label = cl.options.model_path;
+    job.options = cl.options;
+    job.verify = cl.verify;
+    {
+      WriteWatcher watcher(cl.options.output_path, pt2onnx::cli::progress_wanted(quiet));
+      entries.push_back(pt2onnx::cli::run_model(job, sink, verbose, describe));
+    }
+    const auto& e = entries.back();
+    exit_code = pt2onnx::cli::entry_exit_code(e);
+    if (exit_code != 0) {
+      report_entry(e);
+    } else {
+      const auto& s = *e.find("summary");
+      logger->info("wrote {} (opset {}, {} nodes, {} initializers, {}{})", cl.options.output_path,
+                   cl.options.opset, s.find("node_count")->as_int(),
+                   s.find("initializer_count")->as_int(),
+                   pt2onnx::cli::human_bytes(s.find("file_bytes")->as_int()),
+                   e.find("verify")->is_object() ? "; verified in ONNX Runtime" : "");
+    }
   }
-  try {
-    const auto summary =
-        pt2onnx::export_model(cl.options, sink, cl.verbosity == pt2onnx::cli::Verbosity::kVerbose);
-    logger->info("wrote {} (opset {}, {} nodes, {} initializers, {})", summary.output_path,
-                 cl.options.opset, summary.node_count, summary.initializer_count,
-                 human_bytes(summary.file_bytes));
-    return 0;
-  } catch (const pt2onnx::Error& e) {
-    return report(e);
-  } catch (const std::exception& e) {
-    std::cerr << "pt2onnx: internal error: " << e.what() << "\n";
-    return static_cast<int>(pt2onnx::ErrorKind::kInternal);
+  if (describe) {
+    run_info.seconds = seconds_since(start);
+    try {
+      pt2onnx::cli::write_report(cl.report_path,
+                                 pt2onnx::cli::report_document(run_info, entries, exit_code));
+    } catch (const pt2onnx::Error& e) {
+      report(e);
+      if (exit_code == 0) exit_code = e.exit_code();
+    }
   }
+  return exit_code;
 }
 
 }  // namespace

@@ -28,7 +28,11 @@ void log_to(const LogSink& log, LogLevel level, const std::string& message) {
 
 }  // namespace
 
-ExportSummary export_model(const ExportOptions& options, const LogSink& log, bool dump_graphs) {
+ExportSummary export_model(const ExportOptions& options, const LogSink& log, bool dump_graphs,
+                           const StageSink& stage) {
+  const auto begin = [&stage](const char* name) {
+    if (stage) stage(name);
+  };
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&start] {
     char buf[32];
@@ -46,10 +50,12 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
       {options.output_path, (std::filesystem::path(options.output_path).parent_path() /
                              onnx_ir::external_data_name(options.output_path))
                                 .string()});
+  begin("load");
   log_to(log, LogLevel::kDebug, elapsed() + "loading " + options.model_path);
   loader::LoadedGraph loaded = loader::load_torchscript(
-      options.model_path, options.method,
+      options.model_path, options.method, options.op_libraries,
       [&](const std::string& step) { log_to(log, LogLevel::kDebug, elapsed() + step); });
+  begin("prepare");
   log_to(log, LogLevel::kDebug, elapsed() + "preparing the graph");
   // Option keys are matched to the signature once, before binding and flattening change it.
   const convert::ResolvedOptions resolved =
@@ -69,6 +75,7 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
     text << *loaded.graph;
     log_to(log, LogLevel::kDebug, "prepared TorchScript graph:\n" + text.str());
   }
+  begin("convert");
   log_to(log, LogLevel::kDebug, elapsed() + "converting at opset " + std::to_string(options.opset));
   convert::ConvertedGraph converted = convert::convert_graph(loaded, specs, options);
   if (dump_graphs) {
@@ -78,12 +85,16 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
   summary.output_path = options.output_path;
   summary.input_names = converted.input_names;
   summary.output_names = converted.output_names;
-  summary.warnings = converted.warnings;
-  for (const auto& w : converted.warnings) {
+  summary.warnings = loaded.warnings;
+  summary.warnings.insert(summary.warnings.end(), converted.warnings.begin(),
+                          converted.warnings.end());
+  summary.symbol_sizes = specs.symbol_sizes;
+  for (const auto& w : summary.warnings) {
     std::string text = std::string(code_name(w.code)) + ": " + w.message;
     if (!w.source.empty()) text += " (at " + w.source + ")";
     log_to(log, LogLevel::kWarn, text);
   }
+  begin("write");
   log_to(log, LogLevel::kDebug, elapsed() + "writing " + options.output_path);
   onnx_ir::WriteResult written = onnx_ir::write_model(
       *converted.builder, options,

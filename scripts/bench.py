@@ -3,6 +3,13 @@
 
     /usr/bin/python3 scripts/bench.py [--build build] [--work /tmp/pt2onnx-bench] [--skip-large]
                                       [--repeat 3] [--only transformer]
+    /usr/bin/python3 scripts/bench.py --batch [-j 2]     # the batch row only
+
+--batch: 24 small models (torchvision CNN families, transformer encoders, GRU/LSTM/RNN, MLPs, an
+embedding; traced and scripted; each with its own input shape) converted by one
+`pt2onnx --manifest` run and by one `torch.onnx.export` process per model, in the same run: total
+wall time of each, the ratio, the peak memory of the manifest run against that of converting its
+largest model alone.
 
 For each model (a CNN, a transformer encoder, MLPs of ~0.1, ~1 and ~2.5 GB of weights) it saves a
 traced TorchScript file, converts it with `pt2onnx` and with `torch.onnx.export` (Debian's torch,
@@ -107,6 +114,132 @@ def fixed_costs(pt2onnx, repeat):
     return pt, py
 
 
+BATCH_EXPORT = r"""
+import json, sys, torch
+spec = json.loads(sys.argv[1])
+model = torch.jit.load(spec["pt"]).eval()
+args = tuple(torch.randn(*s) if d == "float32" else torch.randint(0, 8, s) for s, d in zip(spec["shapes"], spec["dtypes"]))
+names = [f"in{i}" for i in range(len(args))]
+torch.onnx.export(model, args, spec["onnx"], opset_version=17, input_names=names,
+                  dynamic_axes={names[0]: {0: "batch"}})
+"""
+
+
+def batch_models():
+    """(name, module, mode, [(shape, dtype)]) for the batch row: small, varied, each its own shapes."""
+    tv = torchvision.models
+
+    class Rnn(nn.Module):
+        def __init__(self, cell):
+            super().__init__()
+            self.rnn = cell(16, 32, batch_first=True)
+            self.fc = nn.Linear(32, 4)
+
+        def forward(self, x):
+            out, _ = self.rnn(x)
+            return self.fc(out)
+
+    class Embed(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = nn.Embedding(100, 32)
+            self.fc = nn.Linear(32, 5)
+
+        def forward(self, ids):
+            return self.fc(self.emb(ids).mean(1))
+
+    def encoder(layers, d):
+        return nn.TransformerEncoder(nn.TransformerEncoderLayer(d, 4, 2 * d, batch_first=True), layers)
+
+    def mlp_of(width, depth):
+        return nn.Sequential(*[m for _ in range(depth) for m in (nn.Linear(width, width), nn.GELU())])
+
+    small_cnn = lambda: nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2),
+                                      nn.Conv2d(8, 16, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                                      nn.Linear(16, 10))
+    conv1d = lambda: nn.Sequential(nn.Conv1d(4, 16, 5), nn.ReLU(), nn.Conv1d(16, 8, 3), nn.Flatten(1))
+    f = "float32"
+    return [
+        ("resnet18 traced", lambda: tv.resnet18(), "trace", [((1, 3, 64, 64), f)]),
+        ("resnet18 scripted", lambda: tv.resnet18(), "script", [((2, 3, 48, 48), f)]),
+        ("mobilenet_v3_small traced", lambda: tv.mobilenet_v3_small(), "trace", [((1, 3, 96, 96), f)]),
+        ("mobilenet_v2 scripted", lambda: tv.mobilenet_v2(), "script", [((1, 3, 64, 64), f)]),
+        ("squeezenet1_1 traced", lambda: tv.squeezenet1_1(), "trace", [((1, 3, 64, 64), f)]),
+        ("shufflenet_v2_x0_5 traced", lambda: tv.shufflenet_v2_x0_5(), "trace", [((1, 3, 64, 64), f)]),
+        ("mnasnet0_5 traced", lambda: tv.mnasnet0_5(), "trace", [((1, 3, 64, 64), f)]),
+        ("efficientnet_b0 traced", lambda: tv.efficientnet_b0(), "trace", [((1, 3, 64, 64), f)]),
+        ("regnet_x_400mf traced", lambda: tv.regnet_x_400mf(), "trace", [((1, 3, 64, 64), f)]),
+        ("alexnet traced", lambda: tv.alexnet(), "trace", [((1, 3, 96, 96), f)]),
+        ("small cnn scripted", small_cnn, "script", [((4, 3, 32, 32), f)]),
+        ("conv1d traced", conv1d, "trace", [((2, 4, 40), f)]),
+        ("encoder 2x64 traced", lambda: encoder(2, 64), "trace", [((2, 16, 64), f)]),
+        ("encoder 1x128 traced", lambda: encoder(1, 128), "trace", [((1, 24, 128), f)]),
+        ("gru traced", lambda: Rnn(nn.GRU), "trace", [((2, 10, 16), f)]),
+        ("gru scripted", lambda: Rnn(nn.GRU), "script", [((3, 7, 16), f)]),
+        ("lstm traced", lambda: Rnn(nn.LSTM), "trace", [((2, 12, 16), f)]),
+        ("lstm scripted", lambda: Rnn(nn.LSTM), "script", [((1, 9, 16), f)]),
+        ("rnn traced", lambda: Rnn(nn.RNN), "trace", [((2, 8, 16), f)]),
+        ("mlp 256x4 traced", lambda: mlp_of(256, 4), "trace", [((8, 256), f)]),
+        ("mlp 512x2 scripted", lambda: mlp_of(512, 2), "script", [((4, 512), f)]),
+        ("mlp 1024x3 traced", lambda: mlp_of(1024, 3), "trace", [((2, 1024), f)]),
+        ("embedding traced", Embed, "trace", [((2, 12), "int64")]),
+        ("embedding scripted", Embed, "script", [((3, 6), "int64")]),
+    ]
+
+
+def batch_row(pt2onnx, work, jobs):
+    """One pt2onnx manifest run against one torch.onnx.export process per model."""
+    d = work / "batch"
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    entries, specs, largest = [], [], (0, None)
+    for i, (name, make, mode, inputs) in enumerate(batch_models()):
+        torch.manual_seed(i)
+        model = make().eval()
+        example = tuple(torch.randn(*s) if t == "float32" else torch.randint(0, 8, s) for s, t in inputs)
+        pt = d / f"m{i:02d}.pt"
+        ts = torch.jit.script(model) if mode == "script" else torch.jit.trace(model, example, check_trace=False)
+        torch.jit.save(ts, str(pt))
+        weights = sum(p.numel() * p.element_size() for p in model.parameters())
+        if weights > largest[0]:
+            largest = (weights, i)
+        args = ts.forward.schema.arguments[1:]
+        entry = {"model": pt.name, "shape": [f"{a.name}:{'x'.join(map(str, s))}" for a, (s, _) in zip(args, inputs)],
+                 "dtype": [f"{a.name}:{t}" for a, (_, t) in zip(args, inputs)], "dynamic": f"{args[0].name}:0"}
+        entries.append(entry)
+        specs.append({"name": name, "pt": str(pt), "onnx": str(d / "torch" / f"m{i:02d}.onnx"),
+                      "shapes": [list(s) for s, _ in inputs], "dtypes": [t for _, t in inputs]})
+    manifest = d / "models.jsonl"
+    manifest.write_text("".join(json.dumps(e) + "\n" for e in entries))
+    (d / "torch").mkdir()
+    os.sync()
+    ours = measure([pt2onnx, "--manifest", manifest, "-o", d / "pt2onnx", "-j", jobs, "-q",
+                    "--report", d / "report.json"])
+    report = json.loads((d / "report.json").read_text())
+    failed_ours = [m["model"] for m in report["models"] if m["status"] != "ok"]
+    os.sync()
+    theirs, failed_theirs, torch_rss = 0.0, [], 0.0
+    for spec in specs:
+        m = measure([sys.executable, "-c", BATCH_EXPORT, json.dumps(spec)])
+        theirs += m["wall"]
+        torch_rss = max(torch_rss, m["rss_mb"])
+        if m["rc"] != 0:
+            failed_theirs.append(spec["name"])
+    # The largest model (by weights) alone, as a single conversion, for the memory comparison.
+    e = entries[largest[1]]
+    single = [pt2onnx, d / e["model"], "-o", d / "single.onnx", "-q"]
+    for key in ("shape", "dtype"):
+        for v in e[key]:
+            single += [f"--{key}", v]
+    alone = measure(single)
+    print(f"\n| batch ({len(entries)} small models) | pt2onnx --manifest -j {jobs} | torch.onnx.export, one process each | ratio |")
+    print("| --- | --- | --- | --- |")
+    print(f"| wall s | {ours['wall']:.2f} | {theirs:.2f} | {theirs / ours['wall']:.1f}x faster |")
+    print(f"| peak RSS MB | {ours['rss_mb']:.0f} (largest model alone: {alone['rss_mb']:.0f}, "
+          f"{ours['rss_mb'] / alone['rss_mb']:.2f}x) | {torch_rss:.0f} | |")
+    print(f"| failed | {len(failed_ours)} {failed_ours or ''} | {len(failed_theirs)} {failed_theirs or ''} | |")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=str(ROOT / "build"))
@@ -115,11 +248,16 @@ def main():
     ap.add_argument("--repeat", type=int, default=3,
                     help="conversions per tool for models under 0.5 GB (the fastest one counts)")
     ap.add_argument("--only", help="run only the models whose name contains this")
+    ap.add_argument("--batch", action="store_true", help="run only the batch row")
+    ap.add_argument("-j", "--jobs", type=int, default=2, help="pt2onnx -j for the batch row")
     args = ap.parse_args()
     pt2onnx = pathlib.Path(args.build) / "pt2onnx"
     work = pathlib.Path(args.work)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    if args.batch:
+        batch_row(pt2onnx, work, args.jobs)
+        return
 
     models = [("cnn (resnet50)", cnn), ("transformer (4 layers)", transformer),
               ("mlp 0.1 GB", lambda: mlp(0.1e9))]
@@ -201,6 +339,8 @@ def main():
     pt_start, py_start = fixed_costs(pt2onnx, args.repeat)
     print(f"\nFixed costs: `pt2onnx --version` {pt_start:.2f} s (loading LibTorch); "
           f"`python3 -c 'import torch, torch.onnx'` {py_start:.2f} s.")
+    if not args.only:
+        batch_row(pt2onnx, work, args.jobs)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,9 @@ The layers, lowest first (docs/architecture.md), and where their files live:
   symbolic_api  symbolics/*.{h,cpp}                the API symbolics use, the registry's types
   symbolics     symbolics/impl, symbolics/tables,  the lowerings, the per-opset tables
                 symbolics/helpers.*
-  converter     lib/loader, lib/passes,            loading, graph passes, the dispatcher, export
-                lib/convert, lib/export.cpp
+  converter     lib/loader, lib/passes,            loading, graph passes, the dispatcher, export,
+                lib/convert, lib/export.cpp,       --verify's comparison in ONNX Runtime (built
+                lib/verify                         only with ONNX Runtime)
   app           app/                               the command line
 A file may include headers of its own layer and of the layers below it. The public headers
 (lib/include/pt2onnx) are open to every layer, except that the symbolics never read the user's
@@ -31,7 +32,8 @@ def layer_of_file(rel: str):
         return "symbolics"
     if rel.startswith("symbolics/"):
         return "symbolic_api"
-    if rel.startswith(("lib/loader/", "lib/passes/", "lib/convert/")) or rel == "lib/export.cpp":
+    if rel.startswith(("lib/loader/", "lib/passes/", "lib/convert/", "lib/verify/")) \
+            or rel == "lib/export.cpp":
         return "converter"
     if rel.startswith("app/"):
         return "app"
@@ -42,7 +44,8 @@ def layer_of_include(path: str, including: str):
     if path.startswith("pt2onnx/"):
         return "public"
     for prefix, layer in (("onnx/", "ir"), ("diag/", "ir"), ("compat/", "ir"), ("convert/", "converter"),
-                          ("passes/", "converter"), ("loader/", "converter")):
+                          ("passes/", "converter"), ("loader/", "converter"),
+                          ("verify/", "converter")):
         if path.startswith(prefix):
             return layer
     if path.startswith("symbolics/"):

@@ -16,7 +16,10 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build-asan}
 JOBS=${JOBS:-2}
 regex=${1:-^e2e\.}
-flags="-fsanitize=address,undefined -fno-omit-frame-pointer"
+# UBSan's vptr check needs the typeinfo of every polymorphic class it meets, and LibTorch 1.13
+# exports none for c10::DynamicType: with vptr on, the link fails (bind_default_inputs.cpp and
+# write_back_views.cpp reach it through c10::Type casts).
+flags="-fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer"
 start=$(date +%s)
 nice -n 10 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPT2ONNX_WERROR=ON \
   -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >/dev/null

@@ -10,6 +10,7 @@
 #include "convert/input_specs.h"
 #include "convert/problem_report.h"
 #include "onnx/tensor_proto.h"
+#include "symbolics/impl/quantized_outputs.h"
 #include "symbolics/tables/tables.h"
 
 namespace pt2onnx::convert {
@@ -100,8 +101,17 @@ ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& s
   out.warnings = dispatcher.warnings();
 
   std::vector<onnx_ir::ValueName> flat;
-  for (const auto& r : results) {
-    if (r.kind == Lowered::Kind::kTensor || r.kind == Lowered::Kind::kSequence) {
+  for (size_t i = 0; i < results.size(); ++i) {
+    const Lowered& r = results[i];
+    std::optional<std::vector<onnx_ir::ValueName>> quantized;
+    try {
+      quantized = sym::quantized_output_parts(dispatcher.context(), graph.outputs()[i], r.name);
+    } catch (const Error& e) {
+      throw Error(DiagCode::kUnsupportedOutput, e.what());
+    }
+    if (quantized) {
+      flat.insert(flat.end(), quantized->begin(), quantized->end());
+    } else if (r.kind == Lowered::Kind::kTensor || r.kind == Lowered::Kind::kSequence) {
       flat.push_back(r.name);
     } else if (r.kind == Lowered::Kind::kList) {
       flat.insert(flat.end(), r.items.begin(), r.items.end());

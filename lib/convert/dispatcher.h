@@ -35,6 +35,9 @@ class Dispatcher final : public sym::BlockConverter {
   void convert_again(const torch::jit::Node& node) override { convert_node(node); }
   void warn(const torch::jit::Node& where, DiagCode code, const std::string& message) override;
 
+  // The context the symbolics get, for what is lowered after the graph's nodes (its outputs).
+  sym::SymbolicContext& context() { return ctx_; }
+
   // Errors recorded while converting, in graph order.
   const std::vector<Diagnostic>& problems() const { return problems_; }
   // Warnings, in graph order.

@@ -32,6 +32,8 @@ DiagCode general_code(ErrorKind kind) {
       return DiagCode::kInvalidModel;
     case ErrorKind::kWriteFailed:
       return DiagCode::kWriteFailed;
+    case ErrorKind::kVerifyFailed:
+      return DiagCode::kVerifyMismatch;
     case ErrorKind::kInternal:
     case ErrorKind::kWarning:
       break;
@@ -70,6 +72,8 @@ const char* error_kind_name(ErrorKind kind) {
       return "invalid output";
     case ErrorKind::kWriteFailed:
       return "write failed";
+    case ErrorKind::kVerifyFailed:
+      return "verify failed";
     case ErrorKind::kInternal:
       return "internal error";
     case ErrorKind::kWarning:

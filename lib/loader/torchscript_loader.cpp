@@ -11,7 +11,9 @@
 
 #include "loader/checked_archive.h"
 #include "loader/libtorch_message.h"
+#include "loader/op_libraries.h"
 #include "loader/tensor_attributes.h"
+#include "passes/lower_module_attributes.h"
 #include "pt2onnx/error.h"
 
 namespace pt2onnx::loader {
@@ -81,11 +83,21 @@ std::shared_ptr<CheckedArchive> open_torchscript_archive(const std::string& path
 }  // namespace
 
 LoadedGraph load_torchscript(const std::string& path, const std::string& method,
+                             const std::vector<std::string>& op_libraries,
                              const std::function<void(const std::string&)>& progress) {
   auto step = [&progress](const char* what) {
     if (progress) progress(what);
   };
   std::shared_ptr<CheckedArchive> archive = open_torchscript_archive(path);
+  try {
+    load_op_libraries_for(archive, op_libraries, path);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    if (!archive->failure().empty()) throw Error(DiagCode::kCorruptArchive, archive->failure());
+    throw Error(ErrorKind::kBadInput,
+                "'" + path + "' is a damaged or truncated archive (" + libtorch_message(e) + ")");
+  }
   torch::jit::Module module;
   try {
     module = torch::jit::load(archive, c10::Device(c10::kCPU));
@@ -124,6 +136,8 @@ LoadedGraph load_torchscript(const std::string& path, const std::string& method,
   LoadedGraph out;
   out.graph = frozen_method.graph()->copy();
   fold_tensor_attributes(*out.graph, frozen);
+  // Attributes the method writes are still read from `self`: they become values.
+  out.warnings = passes::lower_module_attributes(*out.graph, frozen);
   const auto& schema = frozen_method.function().getSchema();
   for (size_t i = 1; i < schema.arguments().size(); ++i) {
     out.input_names.push_back(schema.arguments()[i].name());

@@ -7,6 +7,7 @@
 #include "symbolics/impl/casts.h"
 #include "symbolics/impl/control_flow.h"
 #include "symbolics/impl/conv_pool.h"
+#include "symbolics/impl/detection.h"
 #include "symbolics/impl/dicts.h"
 #include "symbolics/impl/environment.h"
 #include "symbolics/impl/factories.h"

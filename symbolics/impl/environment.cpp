@@ -29,3 +29,15 @@ Outputs layout_v9(SymbolicContext& ctx, const Node& /*node*/) {
 }
 
 }  // namespace pt2onnx::sym
+
+namespace pt2onnx::sym {
+
+// aten::cpu(Tensor self) -> Tensor: the exported graph already runs on the CPU.
+Outputs cpu_v9(SymbolicContext& ctx, const Node& node) { return {ctx.lowered(node.input(0))}; }
+
+// prim::type(Device self) -> str: "cpu", the device of every value (see device_v9).
+Outputs type_v9(SymbolicContext& ctx, const Node& /*node*/) {
+  return {ctx.known(c10::IValue(std::string("cpu")))};
+}
+
+}  // namespace pt2onnx::sym

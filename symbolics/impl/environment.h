@@ -8,5 +8,7 @@ namespace pt2onnx::sym {
 Outputs device_v9(SymbolicContext& ctx, const Node& node);
 Outputs false_query_v9(SymbolicContext& ctx, const Node& node);
 Outputs layout_v9(SymbolicContext& ctx, const Node& node);
+Outputs cpu_v9(SymbolicContext& ctx, const Node& node);
+Outputs type_v9(SymbolicContext& ctx, const Node& node);
 
 }  // namespace pt2onnx::sym

@@ -183,6 +183,69 @@ Outputs Delete_v9(SymbolicContext& ctx, const Node& node) {
   ctx.fail_unsupported("del from a list that is neither known element-wise nor a sequence");
 }
 
+// aten::insert.t(t[](a!) self, int idx, t el) -> (): `l.insert(i, x)`, with Python's clamping
+// of the position (past the end appends, before the start prepends).
+Outputs insert_v9(SymbolicContext& ctx, const Node& node) {
+  Lowered list = ctx.lowered(node.input(0));
+  const int64_t idx = ctx.const_int(node, "idx");
+  const ValueName el = ctx.tensor(ctx.arg(node, "el"));
+  if (list.kind == Lowered::Kind::kList) {
+    const int64_t n = static_cast<int64_t>(list.items.size());
+    const int64_t i = std::min(std::max(idx < 0 ? idx + n : idx, int64_t{0}), n);
+    list.items.insert(list.items.begin() + static_cast<std::ptrdiff_t>(i), el);
+    ctx.bind(node.input(0), list);
+    return {};
+  }
+  if (list.kind == Lowered::Kind::kSequence && idx >= 0) {
+    // SequenceInsert needs a position within [-n, n]: a known non-negative one is clamped.
+    const ValueName n = ctx.emit("SequenceLength", {list.name});
+    const ValueName at = ctx.emit("Min", {ctx.int_constant(idx), n});
+    ctx.bind(node.input(0), Lowered::sequence(ctx.emit("SequenceInsert", {list.name, el, at})));
+    return {};
+  }
+  ctx.fail_unsupported("insert into a list that is neither known element-wise nor a sequence");
+}
+
+// prim::min / prim::max: of two numbers (Min/Max), or of the elements of a list of numbers
+// (ReduceMin/ReduceMax over the list held as a 1-d tensor).
+namespace {
+Outputs min_max(SymbolicContext& ctx, const Node& node, bool is_min) {
+  if (node.inputs().size() == 2) {
+    if (node.input(0)->type()->kind() == c10::TypeKind::ListType)
+      ctx.fail_unsupported(
+          "min/max of two lists (compared element by element) computed at run time");
+    ValueName a = ctx.tensor(node.input(0));
+    ValueName b = ctx.tensor(node.input(1));
+    const auto ta = ctx.require_dtype(a), tb = ctx.require_dtype(b);
+    a = ctx.cast(a, c10::promoteTypes(ta, tb));
+    b = ctx.cast(b, c10::promoteTypes(ta, tb));
+    // Where of a comparison: Min/Max take integers only from opset 12.
+    const ValueName a_wins = ctx.emit(is_min ? "Less" : "Greater", {a, b});
+    return {ctx.emit("Where", {a_wins, a, b})};
+  }
+  Lowered list = ctx.lowered(node.input(0));
+  ValueName items;
+  if (list.kind == Lowered::Kind::kList) {
+    if (list.items.empty()) ctx.fail_invalid("min/max of an empty list");
+    std::vector<ValueName> parts;
+    for (const auto& item : list.items) {
+      ValueName v = ctx.cast(item, ctx.require_dtype(list.items[0]));
+      parts.push_back(ctx.rank(v) == 0 ? onnx_ops::unsqueeze(ctx.builder(), v, {0}) : v);
+    }
+    items = parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}});
+  } else if (list.kind == Lowered::Kind::kTensor) {
+    items = list.name;
+  } else {
+    ctx.fail_unsupported("min/max of a list built at run time");
+  }
+  if (ctx.require_rank(items) != 1) ctx.fail_invalid("min/max of a list that is not 1-d");
+  return {ctx.emit(is_min ? "ReduceMin" : "ReduceMax", {items}, {{"keepdims", 0}})};
+}
+}  // namespace
+
+Outputs prim_min_v9(SymbolicContext& ctx, const Node& node) { return min_max(ctx, node, true); }
+Outputs prim_max_v9(SymbolicContext& ctx, const Node& node) { return min_max(ctx, node, false); }
+
 // aten::__range_length(int lo, int hi, int step) -> int: the trip count of range(lo, hi, step),
 // max(0, ceil((hi - lo) / step)). Folded when known; else computed with truncating Div (the
 // negative results all mean 0).

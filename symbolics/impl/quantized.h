@@ -6,8 +6,34 @@
 namespace pt2onnx::sym {
 
 Outputs quantize_per_tensor_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantize_per_channel_v13(SymbolicContext& ctx, const Node& node);
 Outputs dequantize_v10(SymbolicContext& ctx, const Node& node);
+Outputs int_repr_v10(SymbolicContext& ctx, const Node& node);
 Outputs fake_quantize_per_tensor_affine_v10(SymbolicContext& ctx, const Node& node);
 Outputs fake_quantize_per_channel_affine_v13(SymbolicContext& ctx, const Node& node);
+Outputs quantized_conv2d_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_conv2d_v13(SymbolicContext& ctx, const Node& node);
+Outputs quantized_conv2d_relu_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_conv2d_relu_v13(SymbolicContext& ctx, const Node& node);
+Outputs quantized_conv1d_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_conv1d_v13(SymbolicContext& ctx, const Node& node);
+Outputs quantized_conv1d_relu_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_conv1d_relu_v13(SymbolicContext& ctx, const Node& node);
+Outputs quantized_conv_transpose2d_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_conv_transpose2d_v13(SymbolicContext& ctx, const Node& node);
+Outputs quantized_linear_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_linear_v13(SymbolicContext& ctx, const Node& node);
+Outputs quantized_linear_relu_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_linear_relu_v13(SymbolicContext& ctx, const Node& node);
+Outputs quantized_linear_dynamic_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_linear_dynamic_v13(SymbolicContext& ctx, const Node& node);
+Outputs quantized_add_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_add_relu_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_mul_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_cat_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_hardswish_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_sigmoid_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_relu6_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_batch_norm_v10(SymbolicContext& ctx, const Node& node);
 
 }  // namespace pt2onnx::sym

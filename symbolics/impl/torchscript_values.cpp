@@ -160,3 +160,60 @@ Outputs getitem_v9(SymbolicContext& ctx, const Node& node) {
 }
 
 }  // namespace pt2onnx::sym
+
+namespace pt2onnx::sym {
+
+// aten::scalar_tensor(Scalar s, *, ScalarType? dtype, ...) -> Tensor: a 0-d tensor of the
+// default dtype (float32) unless dtype says otherwise.
+Outputs scalar_tensor_v9(SymbolicContext& ctx, const Node& node) {
+  const auto type = ctx.optional_const_dtype(node, "dtype").value_or(c10::kFloat);
+  ValueName s = ctx.input(node, "s");
+  if (ctx.rank(s) != 0) s = ctx.emit("Reshape", {s, ctx.ints_constant({})});
+  return {ctx.cast(s, type)};
+}
+
+// aten::set.source_Tensor(Tensor self, Tensor source) -> Tensor, what RemoveTensorMutation
+// makes of `self.set_(source)` (set_ falls back here): the result is source.
+Outputs set_v9(SymbolicContext& ctx, const Node& node) {
+  return {ctx.lowered(ctx.arg(node, "source"))};
+}
+
+// prim::tolist(Tensor self, int dim, int elem_type) -> list: `t.tolist()` with its annotated
+// type. A 0-d tensor is a number; a 1-d one a list, held as a 1-d tensor like a list of sizes.
+// elem_type is 0 for int, 1 for float, 2 for bool.
+Outputs tolist_v9(SymbolicContext& ctx, const Node& node) {
+  // Its schema names no arguments: they are read by position.
+  const auto dim_value = ctx.known_value(node.input(1));
+  const auto elem_value = ctx.known_value(node.input(2));
+  if (!dim_value || !elem_value || !dim_value->isInt() || !elem_value->isInt())
+    ctx.fail_invalid("tolist() with an annotation that is not known");
+  const int64_t dim = dim_value->toInt();
+  const int64_t elem = elem_value->toInt();
+  if (dim > 1) ctx.fail_unsupported("tolist() to a nested list (a tensor of rank above 1)");
+  ValueName x = ctx.tensor(node.input(0));
+  if (ctx.require_rank(x) != dim) ctx.fail_invalid("tolist() annotated with another rank");
+  const c10::ScalarType to = elem == 0 ? c10::kLong : elem == 1 ? c10::kFloat : c10::kBool;
+  return {ctx.cast(x, to)};
+}
+
+// aten::format(str self, ...) -> str with an argument known only at run time (a known one is
+// run by LibTorch): the text is only ever printed, and printing is dropped (see Print_v9).
+Outputs format_v9(SymbolicContext& ctx, const Node& node) {
+  for (const auto& use : node.output()->uses()) {
+    if (use.user->kind() != c10::prim::Print && use.user->kind() != c10::aten::format) {
+      ctx.fail_unsupported(
+          "a string formatted from run-time values and used other than by print(); ONNX has "
+          "no strings");
+    }
+  }
+  return {Lowered::none()};
+}
+
+// prim::Print(...): ONNX graphs have no side effects on the outside world; the print is
+// dropped, with a warning.
+Outputs Print_v9(SymbolicContext& ctx, const Node& node) {
+  ctx.warn(node, DiagCode::kDroppedPrint, "a print() was removed (ONNX graphs cannot print)");
+  return Outputs(node.outputs().size(), Lowered::none());
+}
+
+}  // namespace pt2onnx::sym

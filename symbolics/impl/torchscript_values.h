@@ -22,5 +22,10 @@ Outputs RaiseException_v9(SymbolicContext& ctx, const Node& node);
 Outputs Uninitialized_v9(SymbolicContext& ctx, const Node& node);
 Outputs no_op_v9(SymbolicContext& ctx, const Node& node);
 Outputs getitem_v9(SymbolicContext& ctx, const Node& node);
+Outputs scalar_tensor_v9(SymbolicContext& ctx, const Node& node);
+Outputs set_v9(SymbolicContext& ctx, const Node& node);
+Outputs tolist_v9(SymbolicContext& ctx, const Node& node);
+Outputs format_v9(SymbolicContext& ctx, const Node& node);
+Outputs Print_v9(SymbolicContext& ctx, const Node& node);
 
 }  // namespace pt2onnx::sym

@@ -1,6 +1,6 @@
 // Opset 10: pooling gains ceil_mode and dilations; Upsample becomes Resize; Slice takes its
 // bounds as inputs; TopK takes k as an input; Mod with fmod, IsInf; QuantizeLinear and
-// DequantizeLinear.
+// DequantizeLinear; NonMaxSuppression and RoiAlign.
 #include "symbolics/impl/all.h"
 #include "symbolics/tables/tables.h"
 
@@ -18,6 +18,10 @@ void register_opset10(SymbolicTable& t) {
   t.add("aten::max_pool2d_with_indices", max_pool_with_indices_v10);
   t.add("aten::max_pool3d_with_indices", max_pool_with_indices_v10);
 
+  // ---- detection.cpp
+  t.add("torchvision::nms", nms_v10);
+  t.add("torchvision::roi_align", roi_align_v10);
+
   // ---- logical.cpp
   t.add("aten::isinf", isinf_v10);
   t.add("aten::isfinite", isfinite_v10);
@@ -30,6 +34,23 @@ void register_opset10(SymbolicTable& t) {
   t.add("aten::quantize_per_tensor", quantize_per_tensor_v10);
   t.add("aten::dequantize", dequantize_v10);
   t.add("aten::fake_quantize_per_tensor_affine", fake_quantize_per_tensor_affine_v10);
+  t.add("aten::int_repr", int_repr_v10);
+  t.add("quantized::conv1d", quantized_conv1d_v10);
+  t.add("quantized::conv1d_relu", quantized_conv1d_relu_v10);
+  t.add("quantized::conv2d", quantized_conv2d_v10);
+  t.add("quantized::conv2d_relu", quantized_conv2d_relu_v10);
+  t.add("quantized::conv_transpose2d", quantized_conv_transpose2d_v10);
+  t.add("quantized::linear", quantized_linear_v10);
+  t.add("quantized::linear_relu", quantized_linear_relu_v10);
+  t.add("quantized::linear_dynamic", quantized_linear_dynamic_v10);
+  t.add("quantized::add", quantized_add_v10);
+  t.add("quantized::add_relu", quantized_add_relu_v10);
+  t.add("quantized::mul", quantized_mul_v10);
+  t.add("quantized::cat", quantized_cat_v10);
+  t.add("quantized::hardswish", quantized_hardswish_v10);
+  t.add("quantized::sigmoid", quantized_sigmoid_v10);
+  t.add("quantized::relu6", quantized_relu6_v10);
+  t.add("quantized::batch_norm2d", quantized_batch_norm_v10);
 
   // ---- resize.cpp
   t.add("aten::upsample_nearest1d", upsample_nearest_v10);

@@ -17,6 +17,15 @@ void register_opset13(SymbolicTable& t) {
 
   // ---- quantized.cpp
   t.add("aten::fake_quantize_per_channel_affine", fake_quantize_per_channel_affine_v13);
+  t.add("aten::quantize_per_channel", quantize_per_channel_v13);
+  t.add("quantized::conv1d", quantized_conv1d_v13);
+  t.add("quantized::conv1d_relu", quantized_conv1d_relu_v13);
+  t.add("quantized::conv2d", quantized_conv2d_v13);
+  t.add("quantized::conv2d_relu", quantized_conv2d_relu_v13);
+  t.add("quantized::conv_transpose2d", quantized_conv_transpose2d_v13);
+  t.add("quantized::linear", quantized_linear_v13);
+  t.add("quantized::linear_relu", quantized_linear_relu_v13);
+  t.add("quantized::linear_dynamic", quantized_linear_dynamic_v13);
 
   // ---- shape.cpp
   t.add("aten::split", split_v13);

@@ -128,6 +128,20 @@ void register_opset9(SymbolicTable& t) {
   t.add("aten::max_pool2d_with_indices", max_pool_with_indices_v9);
   t.add("aten::max_pool3d_with_indices", max_pool_with_indices_v9);
 
+  // ---- detection.cpp
+  t.add("torchvision::roi_pool", roi_pool_v9);
+  // Position-sensitive RoI ops: each output bin reads its own group of input channels
+  // (channel c * PH * PW + bin); ONNX's RoiAlign and MaxRoiPool pool every channel over every bin.
+  t.unsupported("torchvision::ps_roi_align",
+                "position-sensitive RoIAlign has no ONNX operator: each bin reads its own "
+                "channel group, and RoiAlign pools every channel over every bin");
+  t.unsupported("torchvision::ps_roi_pool",
+                "position-sensitive RoI pooling has no ONNX operator: each bin reads its own "
+                "channel group, and MaxRoiPool pools every channel over every bin");
+  t.unsupported("torchvision::deform_conv2d",
+                "deformable convolution is ONNX's DeformConv, from opset 19 (ONNX 1.14); this "
+                "build writes opsets up to 17");
+
   // ---- dicts.cpp
   t.add("prim::DictConstruct", DictConstruct_v9);
   t.add("aten::get", dict_get_v9);
@@ -158,6 +172,8 @@ void register_opset9(SymbolicTable& t) {
         "prim::requires_grad", "aten::is_autocast_enabled", "aten::is_autocast_cpu_enabled",
         "aten::is_grad_enabled", "aten::is_inference_mode_enabled", "aten::has_torch_function"})
     t.add(query, false_query_v9);
+  t.add("aten::cpu", cpu_v9);
+  t.add("prim::type", type_v9);
 
   // ---- factories.cpp
   t.add("prim::dtype", dtype_v9);
@@ -238,6 +254,9 @@ void register_opset9(SymbolicTable& t) {
   t.add("aten::append", append_v9);
   t.add("aten::pop", pop_v9);
   t.add("aten::Delete", Delete_v9);
+  t.add("aten::insert", insert_v9);
+  t.add("prim::min", prim_min_v9);
+  t.add("prim::max", prim_max_v9);
   t.add("aten::__range_length", __range_length_v9);
   t.add("aten::__derive_index", __derive_index_v9);
   t.add("aten::_dim_arange", _dim_arange_v9);
@@ -427,6 +446,12 @@ void register_opset9(SymbolicTable& t) {
   t.add("prim::RaiseException", RaiseException_v9);
   t.add("prim::Uninitialized", Uninitialized_v9);
   t.add("aten::warn", no_op_v9);
+  t.add("prim::data", passthrough_v9);
+  t.add("aten::scalar_tensor", scalar_tensor_v9);
+  t.add("aten::set", set_v9);
+  t.add("prim::tolist", tolist_v9);
+  t.add("aten::format", format_v9);
+  t.add("prim::Print", Print_v9);
   t.add("aten::size", size_v9);
   t.add("aten::dim", dim_v9);
   t.add("aten::len", len_v9);

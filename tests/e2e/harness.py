@@ -47,7 +47,13 @@ def torch_outputs(pt_path, inputs, tuple_input=False):
     flat = []
 
     def walk(v):
-        if isinstance(v, torch.Tensor):
+        if isinstance(v, torch.Tensor) and v.is_quantized:
+            # As torch.onnx writes a quantized output (docs/quantization.md): its integers,
+            # its scale as float32 and its zero point in the integers' type.
+            ints = v.int_repr().numpy()
+            flat.extend([ints, np.array(v.q_scale(), np.float32),
+                         np.array(v.q_zero_point(), ints.dtype)])
+        elif isinstance(v, torch.Tensor):
             flat.append(v.numpy())
         elif isinstance(v, (list, tuple)):
             for x in v:
@@ -139,14 +145,19 @@ class ConverterTest(unittest.TestCase):
     def path(self, name):
         return self.dir / name
 
-    def assert_close(self, actual, expected, rtol=None, atol=None, what=""):
+    def assert_close(self, actual, expected, rtol=None, atol=None, what="", int_atol=0):
+        """Floats within rtol/atol; integers and bools exactly, or within int_atol where a caller
+        states why (a requantization one step off)."""
         rtol = self.rtol if rtol is None else rtol
         atol = self.atol if atol is None else atol
         self.assertEqual(len(actual), len(expected), f"{what}: output count")
         for i, (a, e) in enumerate(zip(actual, expected)):
             self.assertEqual(tuple(a.shape), tuple(e.shape), f"{what}: output {i} shape")
-            if e.dtype == np.bool_ or np.issubdtype(e.dtype, np.integer):
+            if e.dtype == np.bool_ or (np.issubdtype(e.dtype, np.integer) and not int_atol):
                 np.testing.assert_array_equal(a.astype(e.dtype), e, err_msg=f"{what}: output {i}")
+            elif np.issubdtype(e.dtype, np.integer):
+                np.testing.assert_allclose(a.astype(np.int64), e.astype(np.int64), rtol=0,
+                                           atol=int_atol, err_msg=f"{what}: output {i}")
             else:
                 np.testing.assert_allclose(a.astype(np.float64), e.astype(np.float64), rtol=rtol,
                                            atol=atol, err_msg=f"{what}: output {i}")

@@ -18,6 +18,7 @@ enum class ErrorKind {
   kUnsupported = 4,    // an op or construct that has no ONNX form at the target opset
   kInvalidOutput = 5,  // ONNX's checker or shape inference rejected the result
   kWriteFailed = 6,    // the output could not be written
+  kVerifyFailed = 7,   // --verify: the written file does not compute what the module computes
   kInternal = 70,      // a bug in pt2onnx
   kWarning = 0,        // only in the code table: a warning's code has no exit class
 };

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,13 +25,19 @@ struct ExportSummary {
   int64_t initializer_bytes = 0;
   int64_t file_bytes = 0;
   std::vector<Diagnostic> warnings;  // what was changed to make the model expressible
+  // The size --shape gave each dim_param of the inputs (what --verify runs the file at).
+  std::map<std::string, int64_t> symbol_sizes;
 };
+
+// Told as each stage of a conversion begins: "load", "prepare", "convert", "write" (the
+// report's stage timings, and the stage a failed conversion was in).
+using StageSink = std::function<void(const char* stage)>;
 
 // Converts options.model_path to options.output_path. Throws pt2onnx::Error; on any failure no
 // output file is left behind. `dump_graphs` logs the prepared TorchScript graph and the ONNX
 // graph at debug level.
 ExportSummary export_model(const ExportOptions& options, const LogSink& log = nullptr,
-                           bool dump_graphs = false);
+                           bool dump_graphs = false, const StageSink& stage = nullptr);
 
 // One line per (op, opsets) for --list-ops; `opset` 0 lists every opset's coverage.
 std::string list_supported_ops(int opset);

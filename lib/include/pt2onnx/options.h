@@ -81,6 +81,9 @@ struct ExportOptions {
   // A check that raises on a path that depends on run-time values is dropped with a warning, as
   // tracing and torch.onnx do; with this set it is refused instead.
   bool fail_on_runtime_checks = false;
+  // Operator libraries (shared objects registering ops such as torchvision::nms) to load when
+  // the model calls ops LibTorch does not know; PT2ONNX_LOAD_LIBRARY's entries follow these.
+  std::vector<std::string> op_libraries;
 };
 
 }  // namespace pt2onnx

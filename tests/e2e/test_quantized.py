@@ -1,0 +1,240 @@
+"""Quantized TorchScript (eager-mode static quantization, QAT-converted models, dynamic
+quantization) in ONNX Runtime against LibTorch, scripted and traced, at two batch sizes along a
+dynamic batch axis. Quantized ops whose operands come straight from quantized ops must match
+LibTorch's integers exactly; where a float op (average pooling) sits between two quantizations,
+within one quantization step of the output (docs/quantization.md)."""
+import subprocess
+import unittest
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.ao.quantization as tq
+
+from harness import PT2ONNX, ConverterTest, convert, load_onnx, op_types, rand, run_ort, \
+    save_torchscript, torch_outputs
+
+# The quantized engine this LibTorch build has (FBGEMM is not built into Debian's torch).
+torch.backends.quantized.engine = "qnnpack"
+UNSUPPORTED, NEEDS_OPSET = 4, "needs-opset"
+
+COVERS = [
+    "aten::quantize_per_channel", "aten::int_repr",
+    "quantized::conv1d", "quantized::conv1d_relu", "quantized::conv2d", "quantized::conv2d_relu",
+    "quantized::conv_transpose2d",
+    "quantized::linear", "quantized::linear_relu", "quantized::linear_dynamic",
+    "quantized::add", "quantized::add_relu", "quantized::mul", "quantized::cat",
+    "quantized::hardswish", "quantized::sigmoid", "quantized::relu6",
+    "quantized::batch_norm2d",
+]
+
+
+class Stubbed(nn.Module):
+    """QuantStub -> body -> DeQuantStub, for eager-mode quantization."""
+
+    def __init__(self, body):
+        super().__init__()
+        self.quant, self.body, self.dequant = tq.QuantStub(), body, tq.DeQuantStub()
+
+    def forward(self, x):
+        return self.dequant(self.body(self.quant(x)))
+
+
+class ConvBnReluAddLinear(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv, self.bn, self.relu = nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU()
+        self.conv2 = nn.Conv2d(8, 8, 3, padding=1)
+        self.add = nn.quantized.FloatFunctional()
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        y = self.relu(self.bn(self.conv(x)))
+        y = self.add.add(y, self.conv2(y))
+        return self.fc(nn.functional.adaptive_avg_pool2d(y, 1).flatten(1))
+
+
+class Functional(nn.Module):
+    """The quantized ops without a module, on fixed quantization parameters."""
+
+    def __init__(self):
+        super().__init__()
+        self.f = nn.quantized.FloatFunctional()
+
+    def forward(self, x):
+        q = torch.quantize_per_tensor(x, 0.05, 120, torch.quint8)
+        a = torch.ops.quantized.mul(q, q, 0.1, 10)
+        b = torch.ops.quantized.add_relu(q, a, 0.07, 5)
+        c = torch.ops.quantized.cat([q, b], 1, 0.06, 100)
+        d = torch.ops.quantized.hardswish(c, 0.04, 30)
+        e = torch.ops.quantized.sigmoid(d, 1.0 / 256, 0)
+        g = torch.ops.quantized.relu6(c, False)
+        return (e.dequantize(), g.dequantize(), c.int_repr(),
+                torch.ops.quantized.add(q, q, 0.1, 128).dequantize())
+
+
+def static_quantize(body, example_shape, fuse=(), qconfig=None):
+    model = Stubbed(body).eval()
+    if fuse:
+        tq.fuse_modules(model.body, list(fuse), inplace=True)
+    model.qconfig = qconfig or tq.get_default_qconfig("qnnpack")
+    tq.prepare(model, inplace=True)
+    torch.manual_seed(1)
+    for _ in range(4):
+        model(torch.randn(*example_shape))
+    return tq.convert(model)
+
+
+PER_CHANNEL = tq.QConfig(activation=tq.HistogramObserver.with_args(reduce_range=False),
+                         weight=tq.default_per_channel_weight_observer)
+
+
+class QuantizedTest(ConverterTest):
+    def check(self, model, shape, opsets, modes=("script", "trace"), steps=0.0, scale=None):
+        """Converts at each opset with a dynamic batch and compares at batch sizes 2 and 5:
+        exactly when steps is 0, else within `steps` quantization steps of `scale` (of one
+        integer for integer outputs)."""
+        x1, x2 = rand(2, *shape[1:]), rand(5, *shape[1:])
+        dims = "x".join(map(str, (2, *shape[1:])))
+        for mode in modes:
+            pt = save_torchscript(model, self.path(f"{mode}.pt"), mode, (torch.from_numpy(x1),))
+            jobs = []
+            for opset in opsets:
+                out = self.path(f"{mode}_{opset}.onnx")
+                convert(pt, out, "--opset", opset, "--shape", f"x:{dims}", "--dynamic", "x:0")
+                load_onnx(out)
+                jobs += [(out, {"x": x1}), (out, {"x": x2})]
+            for (out, feeds), got in zip(jobs, run_ort(jobs, self.dir)):
+                with self.subTest(mode=mode, onnx=out.name, batch=feeds["x"].shape[0]):
+                    self.assertIsInstance(got, list, got)
+                    expected = torch_outputs(pt, [feeds["x"]])
+                    atol = 1e-6 if not steps else steps * scale + 1e-6
+                    self.assert_close(got, expected, rtol=0, atol=atol, what=out.name,
+                                      int_atol=int(steps))
+        return pt
+
+    def test_small_cnn_per_tensor(self):
+        model = static_quantize(ConvBnReluAddLinear(), (4, 3, 16, 16), fuse=[["conv", "bn", "relu"]])
+        # adaptive_avg_pool2d averages in float, LibTorch in integers: one step of the pooled
+        # values, which the linear layer may carry to a few steps of its own scale.
+        pt = self.check(model, (2, 3, 16, 16), (10, 13, 17), steps=1, scale=model.body.add.scale * 4)
+        self.assertIn("QuantizeLinear", op_types(load_onnx(self.path("script_13.onnx"))))
+
+    def test_convs_exact(self):
+        cases = [
+            (nn.Sequential(nn.Conv2d(3, 4, 3, stride=2, padding=1, groups=1), nn.ReLU(),
+                           nn.Conv2d(4, 4, 3, groups=2, dilation=2)), (2, 3, 12, 12), [["0", "1"]]),
+            (nn.Sequential(nn.Conv1d(3, 4, 3, padding=1), nn.ReLU(), nn.Conv1d(4, 2, 3, stride=2)),
+             (2, 3, 10), [["0", "1"]]),
+            (nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3)), (2, 6), [["0", "1"]]),
+            (nn.Sequential(nn.ConvTranspose2d(3, 4, 3, stride=2)), (2, 3, 5, 5), []),
+        ]
+        for body, shape, fuse in cases:
+            with self.subTest(body=str(body)[:60]):
+                model = static_quantize(body, (4, *shape[1:]), fuse=fuse)
+                self.check(model, shape, (10, 13))
+
+    def test_functional_ops_exact(self):
+        # QNNPACK's hardswish and sigmoid kernels approximate (within 3 steps of 1/256).
+        # quantized::cat dequantizes its inputs and requantizes them with its own scale, a float
+        # step between two quantizations: LibTorch multiplies by 1/scale in float32, ONNX's
+        # QuantizeLinear divides, and near a tie the two land one step apart (1 of 48 and 2 of
+        # 120 elements here; torch.onnx's QuantizeLinear has the same difference). relu6 and
+        # int_repr of that result inherit it: one step, 0.06 or one integer.
+        self.check(Functional(), (2, 3, 4), (10, 13, 17), modes=("script",), steps=1,
+                   scale=0.06)
+
+    def test_quantized_outputs(self):
+        """A quantized tensor returned as such: its integers, scale and zero point, each with
+        torch.onnx's dtype; per-channel refused."""
+        class M(nn.Module):
+            def forward(self, x):
+                q = torch.quantize_per_tensor(x, 0.05, 120, torch.quint8)
+                c = torch.ops.quantized.cat([q, q], 1, 0.06, 100)
+                s = torch.quantize_per_tensor(x, 0.1, -3, torch.qint8)
+                return torch.ops.quantized.relu6(c, False), c, s, q.dequantize()
+        self.check(M(), (2, 3, 4), (10, 13, 17), modes=("script", "trace"))
+        graph = load_onnx(self.path("script_13.onnx")).graph
+        # uint8 values, float scale, uint8 zero point (x3 for relu6 and c), int8 for s, float.
+        u8, i8, f32 = 2, 3, 1
+        self.assertEqual([o.type.tensor_type.elem_type for o in graph.output],
+                         [u8, f32, u8, u8, f32, u8, i8, f32, i8, f32])
+
+        class PerChannel(nn.Module):
+            def forward(self, x):
+                return torch.quantize_per_channel(x, torch.tensor([0.1, 0.05, 0.2]),
+                                                  torch.tensor([3, 128, 0]), 1, torch.quint8)
+        pt = save_torchscript(PerChannel(), self.path("pc.pt"))
+        proc = convert(pt, self.path("pc.onnx"), "--opset", 13, "--shape", "x:2x3x4", check=False)
+        self.assertEqual(proc.returncode, UNSUPPORTED, proc.stderr)
+        self.assertIn("unsupported-output", proc.stderr)
+        self.assertIn("per-channel", proc.stderr)
+
+    def test_batch_norm(self):
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.w, self.b = torch.rand(3) + 0.5, torch.randn(3)
+                self.mean, self.var = torch.randn(3), torch.rand(3) + 0.5
+
+            def forward(self, x):
+                q = torch.quantize_per_tensor(x, 0.05, 120, torch.quint8)
+                y = torch.ops.quantized.batch_norm2d(q, self.w, self.b, self.mean, self.var,
+                                                     1e-5, 0.04, 100)
+                return y.dequantize()
+        self.check(M(), (2, 3, 4, 5), (10, 13), modes=("script",))
+
+    def test_per_channel_weights(self):
+        body = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 4 * 4, 3))
+        model = static_quantize(body, (4, 3, 6, 6), fuse=[["0", "1"]], qconfig=PER_CHANNEL)
+        pt = self.check(model, (2, 3, 6, 6), (13, 17))
+        proc = convert(pt, self.path("o11.onnx"), "--opset", 11, check=False)
+        self.assertEqual(proc.returncode, UNSUPPORTED, proc.stderr)
+        self.assertIn(NEEDS_OPSET, proc.stderr)
+
+    def test_quantize_per_channel(self):
+        class M(nn.Module):
+            def forward(self, x):
+                q = torch.quantize_per_channel(x, torch.tensor([0.1, 0.05, 0.2]),
+                                               torch.tensor([3, 128, 0]), 1, torch.quint8)
+                return q.dequantize()
+        self.check(M(), (2, 3, 4), (13, 17), modes=("script",))
+
+    def test_fake_quantize_narrow_ranges(self):
+        class M(nn.Module):
+            def forward(self, x):
+                return (torch.fake_quantize_per_tensor_affine(x, 0.1, 3, 0, 127),
+                        torch.fake_quantize_per_tensor_affine(x, 0.05, 0, -8, 7),
+                        torch.fake_quantize_per_channel_affine(
+                            x, torch.tensor([0.1, 0.2, 0.3]), torch.tensor([0, 1, 2], dtype=torch.int32), 1, 0, 15))
+        self.check(M(), (2, 3, 4), (13,), modes=("script",))
+
+    def test_qat_converted(self):
+        model = Stubbed(nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU(),
+                                      nn.Flatten(), nn.Linear(4 * 4 * 4, 3)))
+        tq.fuse_modules_qat(model.train(), [["body.0", "body.1", "body.2"]], inplace=True)
+        model.qconfig = tq.get_default_qat_qconfig("qnnpack")
+        tq.prepare_qat(model, inplace=True)
+        torch.manual_seed(2)
+        for _ in range(3):
+            model(torch.randn(4, 3, 6, 6)).sum().backward()
+        model = tq.convert(model.eval())
+        self.check(model, (2, 3, 6, 6), (10, 13, 17))
+
+    def test_dynamic_linear(self):
+        body = nn.Sequential(nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 3))
+        model = tq.quantize_dynamic(Stubbed(body).eval(), {nn.Linear}, dtype=torch.qint8)
+        # LibTorch quantizes the activations at run time; pt2onnx multiplies them unquantized.
+        self.check(model, (2, 6), (10, 13), steps=1, scale=0.05)
+
+    def test_dequantize_needs_known_parameters(self):
+        class M(nn.Module):
+            def forward(self, x):
+                return torch.dequantize(torch.quantize_per_tensor(x, x.abs().max(), 0, torch.quint8))
+        pt = save_torchscript(M(), self.path("m.pt"))
+        proc = convert(pt, self.path("m.onnx"), "--opset", 13, "--shape", "x:2x3", check=False)
+        self.assertEqual(proc.returncode, UNSUPPORTED, proc.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
