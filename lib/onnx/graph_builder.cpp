@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <exception>
 #include <functional>
+#include <map>
 #include <sstream>
+#include <utility>
 
 #include "compat/onnx_compat.h"
 #include "onnx/constant_folder.h"
@@ -205,8 +207,15 @@ std::optional<std::vector<ValueName>> GraphBuilder::legalized(const onnx::OpSche
     return emit("Cast", {v}, {{"to", static_cast<int64_t>(to)}}, 1)[0];
   };
   std::vector<ValueName> legal_inputs = inputs;
+  // A value given twice (Add(a, a)) is cast once.
+  std::map<std::pair<ValueName, int32_t>, ValueName> cast_once;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    if (plan->input_casts[i] != 0) legal_inputs[i] = cast(inputs[i], plan->input_casts[i]);
+    // An omitted optional input stays omitted.
+    if (plan->input_casts[i] == 0 || inputs[i].empty()) continue;
+    const auto key = std::make_pair(inputs[i], plan->input_casts[i]);
+    auto it = cast_once.find(key);
+    if (it == cast_once.end()) it = cast_once.emplace(key, cast(inputs[i], key.second)).first;
+    legal_inputs[i] = it->second;
   }
   std::vector<ValueName> outputs = emit(schema.Name(), legal_inputs, attrs, num_outputs);
   for (size_t j = 0; j < outputs.size(); ++j) {

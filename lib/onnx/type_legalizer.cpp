@@ -132,12 +132,19 @@ std::optional<int> first_opset_taking(const onnx::OpSchema& schema, int opset, s
 std::optional<TypePlan> plan_types(const onnx::OpSchema& schema, int opset,
                                    const std::vector<std::optional<int32_t>>& input_types,
                                    size_t num_outputs) {
-  // The inputs bound to each type parameter (or fixed type), with their types.
+  // The inputs bound to each type parameter (or fixed type), with their types. An input of
+  // unknown type bound to a parameter with typed inputs has their type in any valid node: it is
+  // kept aside, to be cast with them.
   std::map<std::string, std::vector<size_t>> bound;
+  std::map<std::string, std::vector<size_t>> untyped;
   for (size_t i = 0; i < input_types.size(); ++i) {
-    if (!input_types[i] || schema_type(*input_types[i]).empty()) continue;
     const auto* formal = formal_for(schema.inputs(), i);
-    if (formal != nullptr) bound[formal->GetTypeStr()].push_back(i);
+    if (formal == nullptr) continue;
+    if (!input_types[i]) {
+      untyped[formal->GetTypeStr()].push_back(i);
+    } else if (!schema_type(*input_types[i]).empty()) {
+      bound[formal->GetTypeStr()].push_back(i);
+    }
   }
   TypePlan plan;
   plan.input_casts.assign(input_types.size(), 0);
@@ -172,6 +179,7 @@ std::optional<TypePlan> plan_types(const onnx::OpSchema& schema, int opset,
                       " value, and no later opset takes " + type_name(elem));
     }
     for (size_t i : indices) plan.input_casts[i] = to;
+    for (size_t i : untyped[type_str]) plan.input_casts[i] = to;
     rebound[type_str] = elem;
   }
   if (rebound.empty()) return std::nullopt;

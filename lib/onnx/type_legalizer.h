@@ -23,9 +23,11 @@ struct TypePlan {
 };
 
 // The casts a node of `schema` needs, given its inputs' element types (nullopt: omitted or
-// unknown); nullopt when every input is legal. Throws pt2onnx::Error when no lossless type
-// exists (needs-opset when a later opset takes the type, else unsupported-dtype), or when inputs
-// bound to one type parameter have different types (a symbolic that did not promote: internal).
+// unknown); nullopt when every input is legal. An input of unknown type bound to a type parameter
+// whose typed inputs are cast is cast with them (the caller skips omitted inputs). Throws
+// pt2onnx::Error when no lossless type exists (needs-opset when a later opset takes the type, else
+// unsupported-dtype), or when inputs bound to one type parameter have different types (a symbolic
+// that did not promote: internal).
 std::optional<TypePlan> plan_types(const onnx::OpSchema& schema, int opset,
                                    const std::vector<std::optional<int32_t>>& input_types,
                                    size_t num_outputs);

@@ -49,6 +49,31 @@ TEST(TypeLegalizer, WidensIntegersToIntegersAndKeepsOtherOutputTypes) {
   EXPECT_EQ(op_types(g), of({"Cast", "Add", "Cast", "Cast", "Greater"}));
 }
 
+TEST(TypeLegalizer, CastsInputsOfUnknownTypeWithTheirTypedSiblings) {
+  GraphBuilder g(11, true);
+  g.add_input("a", tensor_type(onnx::TensorProto::UINT8, {4}));
+  g.add_input("u", onnx::TypeProto());  // a value whose type nothing inferred
+  auto sum = g.emit("Add", {"a", "u"}, {}, 1)[0];
+  EXPECT_EQ(op_types(g), of({"Cast", "Cast", "Add", "Cast"}));
+  const auto& add = g.main_graph().node(2);
+  EXPECT_EQ(g.elem_type(add.input(0)), onnx::TensorProto::INT32);
+  EXPECT_EQ(g.elem_type(add.input(1)), onnx::TensorProto::INT32);
+  EXPECT_EQ(g.elem_type(sum), onnx::TensorProto::UINT8);
+}
+
+TEST(TypeLegalizer, LeavesOmittedInputsOmitted) {
+  GraphBuilder g(11, true);
+  g.add_input("i", tensor_type(onnx::TensorProto::INT32, {4}));
+  auto hi = g.add_constant(at::scalar_tensor(3, at::kInt));
+  auto y = g.emit("Clip", {"i", "", hi}, {}, 1)[0];
+  EXPECT_EQ(op_types(g), of({"Cast", "Clip", "Cast"}));  // the bound's Cast folds
+  const auto& clip = g.main_graph().node(1);
+  ASSERT_EQ(clip.input_size(), 3);
+  EXPECT_EQ(clip.input(1), "");
+  EXPECT_EQ(g.elem_type(clip.input(2)), onnx::TensorProto::DOUBLE);
+  EXPECT_EQ(g.elem_type(y), onnx::TensorProto::INT32);
+}
+
 TEST(TypeLegalizer, RefusesWhereNoTypeHoldsTheValues) {
   GraphBuilder g(11, true);
   g.add_input("k", tensor_type(onnx::TensorProto::INT64, {4}));
