@@ -36,14 +36,14 @@ ValueName with_dtype(SymbolicContext& ctx, const Node& node, const ValueName& x)
 }  // namespace
 
 // aten::relu(Tensor self). ONNX Relu takes integers from opset 14; before it the graph builder
-// computes narrow integers in a wider type, and int64 (which no ONNX float holds) takes Where.
+// computes narrow integers in a wider type. int64 takes Where: no ONNX float holds it, and ONNX
+// Runtime has no int64 kernel for Relu-14.
 Outputs relu_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
   if (ctx.dtype(x) != c10::kLong) return {ctx.emit("Relu", {x})};
   const ValueName zero = ctx.scalar_constant(0, c10::kLong);
   return {ctx.emit("Where", {ctx.emit("Less", {x, zero}), zero, x})};
 }
-Outputs relu_v14(SymbolicContext& ctx, const Node& node) { return simple(ctx, node, "Relu"); }
 Outputs sigmoid_v9(SymbolicContext& ctx, const Node& node) { return simple(ctx, node, "Sigmoid"); }
 Outputs tanh_v9(SymbolicContext& ctx, const Node& node) { return simple(ctx, node, "Tanh"); }
 
@@ -99,13 +99,26 @@ Outputs gelu_v9(SymbolicContext& ctx, const Node& node) {
   return {ctx.emit("Mul", {ctx.emit("Mul", {x, c(0.5)}), ctx.emit("Add", {inner, c(1.0)})})};
 }
 
+namespace {
+// Integers take Where: ONNX Clip takes them only from opset 12, and ONNX Runtime has no Clip
+// kernel for double (the type the graph builder would compute int32 in) before it.
+ValueName bounded(SymbolicContext& ctx, const ValueName& x, double lo, double hi) {
+  const auto type = ctx.dtype(x);
+  if (!type || c10::isFloatingType(*type)) return onnx_ops::clip(ctx.builder(), x, lo, hi);
+  const ValueName l = ctx.scalar_constant(lo, *type);
+  const ValueName h = ctx.scalar_constant(hi, *type);
+  const ValueName y = ctx.emit("Where", {ctx.emit("Less", {x, l}), l, x});
+  return ctx.emit("Where", {ctx.emit("Greater", {y, h}), h, y});
+}
+}  // namespace
+
 // aten::hardtanh(Tensor self, Scalar min_val=-1, Scalar max_val=1); relu6 is hardtanh(0, 6).
 Outputs hardtanh_v9(SymbolicContext& ctx, const Node& node) {
-  return {onnx_ops::clip(ctx.builder(), ctx.input(node, "self"), ctx.const_float(node, "min_val"),
-                         ctx.const_float(node, "max_val"))};
+  return {bounded(ctx, ctx.input(node, "self"), ctx.const_float(node, "min_val"),
+                  ctx.const_float(node, "max_val"))};
 }
 Outputs relu6_v9(SymbolicContext& ctx, const Node& node) {
-  return {onnx_ops::clip(ctx.builder(), ctx.input(node, "self"), 0.0, 6.0)};
+  return {bounded(ctx, ctx.input(node, "self"), 0.0, 6.0)};
 }
 
 // aten::clamp(Tensor self, Scalar? min=None, Scalar? max=None) (and .Tensor with tensor bounds)

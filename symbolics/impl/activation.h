@@ -6,7 +6,6 @@
 namespace pt2onnx::sym {
 
 Outputs relu_v9(SymbolicContext& ctx, const Node& node);
-Outputs relu_v14(SymbolicContext& ctx, const Node& node);
 Outputs sigmoid_v9(SymbolicContext& ctx, const Node& node);
 Outputs tanh_v9(SymbolicContext& ctx, const Node& node);
 Outputs leaky_relu_v9(SymbolicContext& ctx, const Node& node);

@@ -1,4 +1,4 @@
-// Opset 14: HardSwish; Trilu (also for causal attention over dynamic lengths); Relu on integers.
+// Opset 14: HardSwish; Trilu (also for causal attention over dynamic lengths).
 #include "symbolics/impl/all.h"
 #include "symbolics/tables/tables.h"
 
@@ -7,7 +7,6 @@ namespace pt2onnx::sym {
 void register_opset14(SymbolicTable& t) {
   // ---- activation.cpp
   t.add("aten::hardswish", hardswish_v14);
-  t.add("aten::relu", relu_v14);
 
   // ---- attention.cpp
   t.add("aten::scaled_dot_product_attention", scaled_dot_product_attention_v14);
