@@ -41,7 +41,8 @@ def torch_outputs(pt_path, inputs, tuple_input=False):
     With tuple_input, the inputs are passed as one tuple argument (the ONNX graph has them as
     separate inputs)."""
     module = torch.jit.load(str(pt_path)).eval()
-    args = [torch.from_numpy(np.asarray(x)) for x in inputs]
+    # Copies: a model may write into its inputs (x.add_(y)), which ONNX Runtime must see as given.
+    args = [torch.from_numpy(np.array(x)) for x in inputs]
     with torch.no_grad():
         out = module(tuple(args)) if tuple_input else module(*args)
     flat = []
