@@ -6,7 +6,9 @@ than the one pt2onnx may be built against. Run it in the Debian 13 root:
     scripts/debian13.sh run -- /usr/bin/python3 scripts/gen_torch26_fixtures.py
 
 manifest.json lists each fixture: its file, how it was saved, its input names and files, its
-output files, and the torch that saved it.
+output files, and the torch that saved it; where inputs have axes that may vary (`dynamic`:
+input -> {axis: name}), a `second` input set, larger along each of them, with the outputs the
+saved module computes for it (the test converts with those axes dynamic and runs both sizes).
 """
 import json
 import pathlib
@@ -86,12 +88,56 @@ def cases():
     ]
 
 
+# Per case, the axes of each input that may vary, and the second input set, larger along each of
+# them. Made after every case's first set, from a generator of its own, so that adding them left
+# the first sets (and the saved files) as they were.
+def dynamic_axes():
+    seq = {"0": "batch", "2": "seq"}
+    return {
+        "sdpa_causal": {"q": seq, "k": seq, "v": seq},
+        "sdpa_masked": {"q": seq, "k": seq, "v": seq, "mask": {"0": "seq", "1": "seq"}},
+        "mha": {"x": {"0": "batch", "1": "seq"}},
+        "transformer_encoder": {"x": {"0": "batch", "1": "seq"}},
+        "cnn": {"image": {"0": "batch", "2": "height", "3": "width"}},
+        "gelu_tanh": {"x": {"0": "rows", "1": "cols"}},
+    }
+
+
+def second_inputs():
+    g = torch.Generator().manual_seed(1)
+
+    def rnd(*shape):
+        return torch.randn(*shape, generator=g)
+
+    mask = torch.tril(torch.ones(7, 7, dtype=torch.bool))
+    mask[6, 1] = False
+    return {
+        "sdpa_causal": {"q": rnd(2, 2, 7, 8), "k": rnd(2, 2, 7, 8), "v": rnd(2, 2, 7, 8)},
+        "sdpa_masked": {"q": rnd(2, 2, 7, 8), "k": rnd(2, 2, 7, 8), "v": rnd(2, 2, 7, 8),
+                        "mask": mask},
+        "mha": {"x": rnd(3, 7, 16)},
+        "transformer_encoder": {"x": rnd(3, 7, 16)},
+        "cnn": {"image": rnd(2, 3, 20, 24)},
+        "gelu_tanh": {"x": rnd(4, 9)},
+    }
+
+
+def save_set(stem, inputs, outputs, entry):
+    for input_name, value in inputs.items():
+        np.save(OUT / f"{stem}.{input_name}.npy", value.numpy())
+        entry["inputs"][input_name] = f"{stem}.{input_name}.npy"
+    for i, value in enumerate(outputs):
+        np.save(OUT / f"{stem}.out{i}.npy", value.numpy())
+        entry["outputs"].append(f"{stem}.out{i}.npy")
+
+
 def main():
     torch.manual_seed(0)
     if OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
     manifest = {"torch": torch.__version__, "fixtures": []}
+    saved = []
     for name, module, inputs in cases():
         module = module.eval()
         args = tuple(inputs.values())
@@ -103,13 +149,17 @@ def main():
             stem = f"{name}_{mode}"
             torch.jit.save(ts, str(OUT / f"{stem}.pt"))
             entry = {"name": stem, "model": f"{stem}.pt", "mode": mode, "inputs": {}, "outputs": []}
-            for input_name, value in inputs.items():
-                np.save(OUT / f"{stem}.{input_name}.npy", value.numpy())
-                entry["inputs"][input_name] = f"{stem}.{input_name}.npy"
-            for i, value in enumerate(outputs):
-                np.save(OUT / f"{stem}.out{i}.npy", value.numpy())
-                entry["outputs"].append(f"{stem}.out{i}.npy")
+            save_set(stem, inputs, outputs, entry)
             manifest["fixtures"].append(entry)
+            saved.append((name, ts, entry))
+    axes, seconds = dynamic_axes(), second_inputs()
+    for name, ts, entry in saved:
+        with torch.no_grad():
+            outputs = ts(*seconds[name].values())
+        outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+        entry["dynamic"] = axes[name]
+        entry["second"] = {"inputs": {}, "outputs": []}
+        save_set(entry["name"] + ".second", seconds[name], outputs, entry["second"])
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     size = sum(p.stat().st_size for p in OUT.iterdir())
     print(f"{OUT}: {len(manifest['fixtures'])} fixtures, {size / 1024:.0f} KiB")

@@ -30,6 +30,26 @@ bool is_inplace_kind(const std::string& kind) {
   return kind.size() > 2 && kind.back() == '_' && kind[kind.size() - 2] != '_';
 }
 
+// An in-place op stores its result in `self`, whose type does not change: torch computes in the
+// promoted type (x.add_(y) of a float16 x and a float32 y adds in float32) and casts the result to
+// self's type, or raises where torch's casting rules forbid it (a float result into an integer
+// self). The out-of-place lowering an in-place op falls back to gives the promoted type.
+void keep_self_type(sym::SymbolicContext& ctx, const Node& node, sym::Outputs& outputs) {
+  if (outputs.empty() || outputs[0].kind != Lowered::Kind::kTensor || node.inputs().empty() ||
+      node.input(0)->type()->kind() != c10::TypeKind::TensorType) {
+    return;
+  }
+  const auto self = ctx.dtype(ctx.tensor(node.input(0)));
+  const auto result = ctx.dtype(outputs[0].name);
+  if (!self || !result || *self == *result) return;
+  if (!c10::canCast(*result, *self)) {
+    throw Error(DiagCode::kBadArgument, std::string("result type ") + c10::toString(*result) +
+                                            " can't be cast to the type of self, " +
+                                            c10::toString(*self) + " (torch raises)");
+  }
+  outputs[0] = ctx.cast(outputs[0].name, *self);
+}
+
 bool raises(const torch::jit::Block& block) {
   return std::any_of(block.nodes().begin(), block.nodes().end(),
                      [](const Node* n) { return n->kind() == c10::prim::RaiseException; });
@@ -224,6 +244,7 @@ void Dispatcher::convert_node(const Node& node) {
   const size_t problems_before = problems_.size();
   try {
     outputs = fn(ctx_, node);
+    if (is_inplace_kind(kind)) keep_self_type(ctx_, node, outputs);
   } catch (const Error& e) {
     // After a nested block failed, the symbolic's own error is a consequence of that failure.
     if (problems_.size() == problems_before) {

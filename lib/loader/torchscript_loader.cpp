@@ -11,6 +11,8 @@
 
 #include "loader/checked_archive.h"
 #include "loader/libtorch_message.h"
+#include "loader/newer_aten_ops.h"
+#include "loader/newer_torch_message.h"
 #include "loader/op_libraries.h"
 #include "loader/tensor_attributes.h"
 #include "passes/lower_module_attributes.h"
@@ -98,13 +100,16 @@ LoadedGraph load_torchscript(const std::string& path, const std::string& method,
     throw Error(ErrorKind::kBadInput,
                 "'" + path + "' is a damaged or truncated archive (" + libtorch_message(e) + ")");
   }
+  // Before LibTorch compiles the file's code: torch 2.x's calls ops LibTorch 1.x lacks.
+  declare_newer_aten_ops();
   torch::jit::Module module;
   try {
     module = torch::jit::load(archive, c10::Device(c10::kCPU));
   } catch (const std::exception& e) {
     if (!archive->failure().empty()) throw Error(DiagCode::kCorruptArchive, archive->failure());
-    throw Error(ErrorKind::kBadInput,
-                "LibTorch cannot load '" + path + "': " + libtorch_message(e));
+    const std::string why = libtorch_message(e);
+    if (auto newer = newer_torch_message(path, why)) throw Error(DiagCode::kNewerTorch, *newer);
+    throw Error(ErrorKind::kBadInput, "LibTorch cannot load '" + path + "': " + why);
   } catch (...) {
     if (!archive->failure().empty()) throw Error(DiagCode::kCorruptArchive, archive->failure());
     throw Error(ErrorKind::kBadInput, "LibTorch cannot load '" + path + "' (no reason given)");

@@ -4,13 +4,18 @@
 #include <onnx/defs/schema.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <algorithm>
+#include <exception>
 #include <functional>
+#include <map>
 #include <sstream>
+#include <utility>
 
 #include "compat/onnx_compat.h"
 #include "onnx/constant_folder.h"
 #include "onnx/shape_data.h"
 #include "onnx/tensor_proto.h"
+#include "onnx/type_legalizer.h"
 #include "pt2onnx/error.h"
 
 namespace pt2onnx::onnx_ir {
@@ -155,6 +160,15 @@ std::vector<ValueName> GraphBuilder::emit(const std::string& op_type,
     throw Error(ErrorKind::kInternal,
                 "ONNX opset " + std::to_string(opset_) + " has no operator " + op_type);
   }
+  // A node of constants is evaluated by LibTorch, which takes every type: when it folds it
+  // never reaches the file, so ONNX's type constraints apply only when it does not.
+  std::exception_ptr ill_typed;
+  try {
+    if (auto legal = legalized(*schema, inputs, attrs, num_outputs)) return *legal;
+  } catch (const Error&) {
+    if (!(fold_constants_ && all_constant(inputs))) throw;
+    ill_typed = std::current_exception();
+  }
   onnx::NodeProto& node = append_node(op_type, inputs, attrs, num_outputs);
   try {
     schema->Verify(node);
@@ -162,10 +176,12 @@ std::vector<ValueName> GraphBuilder::emit(const std::string& op_type,
     throw Error(ErrorKind::kInternal, "emitted an invalid " + op_type + " node: " + e.what());
   }
   std::vector<ValueName> outputs(node.output().begin(), node.output().end());
-  if (fold_constants_ && try_fold(node, outputs)) {
-    // The node was evaluated: drop it, its outputs are now constants.
+  const bool folded = fold_constants_ && try_fold(node, outputs);
+  if (folded || ill_typed) {
+    // Evaluated (its outputs are now constants), or ill-typed and not foldable: drop it.
     open_graphs_.back()->mutable_node()->RemoveLast();
     --node_count_;
+    if (!folded) std::rethrow_exception(ill_typed);
     return outputs;
   }
   infer_types(node);
@@ -175,6 +191,42 @@ std::vector<ValueName> GraphBuilder::emit(const std::string& op_type,
     --node_count_;
   }
   return outputs;
+}
+
+std::optional<std::vector<ValueName>> GraphBuilder::legalized(const onnx::OpSchema& schema,
+                                                              const std::vector<ValueName>& inputs,
+                                                              const Attrs& attrs,
+                                                              size_t num_outputs) {
+  // Cast is how types are changed, so it is taken as it is.
+  if (schema.Name() == "Cast") return std::nullopt;
+  std::vector<std::optional<int32_t>> types;
+  for (const auto& in : inputs) types.push_back(in.empty() ? std::nullopt : elem_type(in));
+  const std::optional<TypePlan> plan = plan_types(schema, opset_, types, num_outputs);
+  if (!plan) return std::nullopt;
+  auto cast = [this](const ValueName& v, int32_t to) {
+    return emit("Cast", {v}, {{"to", static_cast<int64_t>(to)}}, 1)[0];
+  };
+  std::vector<ValueName> legal_inputs = inputs;
+  // A value given twice (Add(a, a)) is cast once.
+  std::map<std::pair<ValueName, int32_t>, ValueName> cast_once;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    // An omitted optional input stays omitted.
+    if (plan->input_casts[i] == 0 || inputs[i].empty()) continue;
+    const auto key = std::make_pair(inputs[i], plan->input_casts[i]);
+    auto it = cast_once.find(key);
+    if (it == cast_once.end()) it = cast_once.emplace(key, cast(inputs[i], key.second)).first;
+    legal_inputs[i] = it->second;
+  }
+  std::vector<ValueName> outputs = emit(schema.Name(), legal_inputs, attrs, num_outputs);
+  for (size_t j = 0; j < outputs.size(); ++j) {
+    if (plan->output_casts[j] != 0) outputs[j] = cast(outputs[j], plan->output_casts[j]);
+  }
+  return outputs;
+}
+
+bool GraphBuilder::all_constant(const std::vector<ValueName>& inputs) const {
+  return std::all_of(inputs.begin(), inputs.end(),
+                     [this](const ValueName& in) { return in.empty() || constant_of(in); });
 }
 
 std::vector<ValueName> GraphBuilder::emit_typed(const std::string& op_type,

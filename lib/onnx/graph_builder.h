@@ -19,6 +19,10 @@
 #include "onnx/shape_data.h"
 #include "onnx/tensor_dedup.h"
 
+namespace onnx {
+class OpSchema;
+}
+
 namespace pt2onnx::onnx_ir {
 
 using ValueName = std::string;
@@ -92,6 +96,12 @@ class GraphBuilder {
  private:
   onnx::NodeProto& append_node(const std::string& op_type, const std::vector<ValueName>& inputs,
                                const Attrs& attrs, size_t num_outputs);
+  // Where the schema does not take an input's element type: the node emitted in the nearest
+  // type that holds its values, between casts (type_legalizer.h); nullopt when none is needed.
+  std::optional<std::vector<ValueName>> legalized(const onnx::OpSchema& schema,
+                                                  const std::vector<ValueName>& inputs,
+                                                  const Attrs& attrs, size_t num_outputs);
+  bool all_constant(const std::vector<ValueName>& inputs) const;
   void infer_types(onnx::NodeProto& node);
   void refine_reshape_type(const onnx::NodeProto& node);
   bool try_fold(const onnx::NodeProto& node, std::vector<ValueName>& outputs);

@@ -35,7 +35,15 @@ ValueName with_dtype(SymbolicContext& ctx, const Node& node, const ValueName& x)
 
 }  // namespace
 
-Outputs relu_v9(SymbolicContext& ctx, const Node& node) { return simple(ctx, node, "Relu"); }
+// aten::relu(Tensor self). ONNX Relu takes integers from opset 14; before it the graph builder
+// computes narrow integers in a wider type. int64 takes Where: no ONNX float holds it, and ONNX
+// Runtime has no int64 kernel for Relu-14.
+Outputs relu_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  if (ctx.dtype(x) != c10::kLong) return {ctx.emit("Relu", {x})};
+  const ValueName zero = ctx.scalar_constant(0, c10::kLong);
+  return {ctx.emit("Where", {ctx.emit("Less", {x, zero}), zero, x})};
+}
 Outputs sigmoid_v9(SymbolicContext& ctx, const Node& node) { return simple(ctx, node, "Sigmoid"); }
 Outputs tanh_v9(SymbolicContext& ctx, const Node& node) { return simple(ctx, node, "Tanh"); }
 
@@ -103,13 +111,26 @@ Outputs gelu_v20(SymbolicContext& ctx, const Node& node) {
   return {ctx.emit("Gelu", {ctx.input(node, "self")}, {{"approximate", approximate}})};
 }
 
+namespace {
+// Integers take Where: ONNX Clip takes them only from opset 12, and ONNX Runtime has no Clip
+// kernel for double (the type the graph builder would compute int32 in) before it.
+ValueName bounded(SymbolicContext& ctx, const ValueName& x, double lo, double hi) {
+  const auto type = ctx.dtype(x);
+  if (!type || c10::isFloatingType(*type)) return onnx_ops::clip(ctx.builder(), x, lo, hi);
+  const ValueName l = ctx.scalar_constant(lo, *type);
+  const ValueName h = ctx.scalar_constant(hi, *type);
+  const ValueName y = ctx.emit("Where", {ctx.emit("Less", {x, l}), l, x});
+  return ctx.emit("Where", {ctx.emit("Greater", {y, h}), h, y});
+}
+}  // namespace
+
 // aten::hardtanh(Tensor self, Scalar min_val=-1, Scalar max_val=1); relu6 is hardtanh(0, 6).
 Outputs hardtanh_v9(SymbolicContext& ctx, const Node& node) {
-  return {onnx_ops::clip(ctx.builder(), ctx.input(node, "self"), ctx.const_float(node, "min_val"),
-                         ctx.const_float(node, "max_val"))};
+  return {bounded(ctx, ctx.input(node, "self"), ctx.const_float(node, "min_val"),
+                  ctx.const_float(node, "max_val"))};
 }
 Outputs relu6_v9(SymbolicContext& ctx, const Node& node) {
-  return {onnx_ops::clip(ctx.builder(), ctx.input(node, "self"), 0.0, 6.0)};
+  return {bounded(ctx, ctx.input(node, "self"), 0.0, 6.0)};
 }
 
 // aten::clamp(Tensor self, Scalar? min=None, Scalar? max=None) (and .Tensor with tensor bounds)
@@ -175,13 +196,26 @@ Outputs _log_softmax_v13(SymbolicContext& ctx, const Node& node) {
 
 // aten::celu(Tensor self, Scalar alpha=1.0) = alpha * elu(x / alpha): Elu (opset 6), so it
 // works before ONNX Celu (opset 12).
+// ONNX Runtime implements Elu for float32 only: float16 is computed in float32 (as torch does on
+// the CPU), float64 as x > 0 ? x : alpha (exp(x / alpha) - 1), which keeps its precision.
 Outputs celu_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
   const double alpha = ctx.const_float(node, "alpha");
-  if (alpha == 1.0) return {ctx.emit("Elu", {x}, {{"alpha", 1.0}})};
   const auto type = ctx.require_dtype(x);
-  const ValueName a = ctx.scalar_constant(alpha, type);
-  return {ctx.emit("Mul", {ctx.emit("Elu", {ctx.emit("Div", {x, a})}, {{"alpha", 1.0}}), a})};
+  if (type == c10::kDouble) {
+    const ValueName a = ctx.scalar_constant(alpha, type);
+    const ValueName zero = ctx.scalar_constant(0.0, type);
+    const ValueName e =
+        ctx.emit("Mul", {ctx.emit("Sub", {ctx.emit("Exp", {ctx.emit("Div", {x, a})}),
+                                          ctx.scalar_constant(1.0, type)}),
+                         a});
+    return {ctx.emit("Where", {ctx.emit("Greater", {x, zero}), x, e})};
+  }
+  const ValueName xf = ctx.cast(x, c10::kFloat);
+  if (alpha == 1.0) return {ctx.cast(ctx.emit("Elu", {xf}, {{"alpha", 1.0}}), type)};
+  const ValueName a = ctx.scalar_constant(alpha, c10::kFloat);
+  return {ctx.cast(
+      ctx.emit("Mul", {ctx.emit("Elu", {ctx.emit("Div", {xf, a})}, {{"alpha", 1.0}}), a}), type)};
 }
 
 // aten::selu(Tensor self): ONNX Selu with torch's constants.
@@ -256,6 +290,8 @@ Outputs prelu_v9(SymbolicContext& ctx, const Node& node) {
   const int64_t rank = ctx.require_rank(x);
   const auto wshape = ctx.static_shape(w);
   const bool single = wshape && (wshape->empty() || (wshape->size() == 1 && (*wshape)[0] == 1));
+  // A 0-d input stays 0-d in torch; a [1] slope would broadcast the result to [1].
+  if (rank == 0 && single && !wshape->empty()) w = ctx.emit("Reshape", {w, ctx.ints_constant({})});
   if (!single && rank > 2 && ctx.rank(w) == 1) {
     std::vector<int64_t> axes;
     for (int64_t i = 1; i < rank - 1; ++i) axes.push_back(i);

@@ -200,6 +200,10 @@ std::optional<ValueName> known_range(SymbolicContext& ctx, const RangeArgs& r, c
   auto e = known_number(ctx, r.end);
   auto st = r.step ? known_number(ctx, r.step) : std::optional<double>(1.0);
   if (!s || !e || !st) return std::nullopt;
+  // LibTorch itself for an integral result: it truncates the bounds as torch does.
+  if (c10::isIntegralType(type, /*includeBool=*/false)) {
+    return ctx.constant(at::arange(*s, *e, *st, at::TensorOptions().dtype(type)));
+  }
   at::Tensor t = integral ? at::arange(static_cast<int64_t>(*s), static_cast<int64_t>(*e),
                                        static_cast<int64_t>(*st), at::kLong)
                           : at::arange(*s, *e, *st, at::kDouble);
@@ -213,6 +217,16 @@ bool integral_bounds(SymbolicContext& ctx, const RangeArgs& r) {
   return true;
 }
 
+// torch computes an integral arange in int64 from bounds truncated toward zero; an int64 result
+// also counts its elements from the truncated bounds (arange(8.5, dtype=torch.int64) has 8),
+// other integer types count from the bounds as given (arange(8.5, dtype=torch.int32) has 9).
+bool counts_truncated(SymbolicContext& ctx, const RangeArgs& r, c10::ScalarType type) {
+  return integral_bounds(ctx, r) || type == c10::kLong;
+}
+bool values_truncated(SymbolicContext& ctx, const RangeArgs& r, c10::ScalarType type) {
+  return integral_bounds(ctx, r) || c10::isIntegralType(type, /*includeBool=*/false);
+}
+
 }  // namespace
 
 // aten::arange(end) / arange.start(start, end) / arange.start_step(start, end, step), with
@@ -224,16 +238,21 @@ Outputs arange_v9(SymbolicContext& ctx, const Node& node) {
   const bool integral = integral_bounds(ctx, r);
   if (auto k = known_range(ctx, r, type, integral)) return {*k};
   auto& g = ctx.builder();
-  const c10::ScalarType calc = integral ? c10::kLong : c10::kDouble;
-  ValueName start = bound(ctx, r.start, 0, c10::kDouble);
-  ValueName end = bound(ctx, r.end, 0, c10::kDouble);
-  ValueName step = bound(ctx, r.step, 1, c10::kDouble);
+  const c10::ScalarType calc = values_truncated(ctx, r, type) ? c10::kLong : c10::kDouble;
+  const c10::ScalarType counted = counts_truncated(ctx, r, type) ? c10::kLong : c10::kDouble;
+  auto as_counted = [&](const torch::jit::Value* v, double fallback) {
+    return ctx.cast(bound(ctx, v, fallback, counted), c10::kDouble);
+  };
+  ValueName start = as_counted(r.start, 0);
+  ValueName end = as_counted(r.end, 0);
+  ValueName step = as_counted(r.step, 1);
   ValueName count = ctx.emit("Ceil", {ctx.emit("Div", {ctx.emit("Sub", {end, start}), step})});
   count = ctx.cast(onnx_ops::unsqueeze(g, count, {0}), c10::kLong);
   ValueName ones = filled(ctx, count, 1.0, c10::kBool);
   ValueName idx = onnx_ops::squeeze(g, ctx.emit("NonZero", {ones}), {0});
-  ValueName out = ctx.emit(
-      "Add", {ctx.emit("Mul", {ctx.cast(idx, calc), ctx.cast(step, calc)}), ctx.cast(start, calc)});
+  ValueName out =
+      ctx.emit("Add", {ctx.emit("Mul", {ctx.cast(idx, calc), bound(ctx, r.step, 1, calc)}),
+                       bound(ctx, r.start, 0, calc)});
   return {ctx.cast(out, type)};
 }
 
@@ -243,7 +262,21 @@ Outputs arange_v11(SymbolicContext& ctx, const Node& node) {
   const auto type = arange_type(ctx, node, r);
   const bool integral = integral_bounds(ctx, r);
   if (auto k = known_range(ctx, r, type, integral)) return {*k};
-  const c10::ScalarType calc = integral ? c10::kLong : c10::kDouble;
+  if (values_truncated(ctx, r, type) && !counts_truncated(ctx, r, type)) {
+    // Counted from the bounds as given, valued from the truncated ones.
+    auto d = [&](const torch::jit::Value* v, double f) { return bound(ctx, v, f, c10::kDouble); };
+    const ValueName count = ctx.cast(
+        ctx.emit("Ceil",
+                 {ctx.emit("Div", {ctx.emit("Sub", {d(r.end, 0), d(r.start, 0)}), d(r.step, 1)})}),
+        c10::kLong);
+    const ValueName idx = ctx.emit(
+        "Range", {ctx.scalar_constant(0, c10::kLong), count, ctx.scalar_constant(1, c10::kLong)});
+    const ValueName out =
+        ctx.emit("Add", {ctx.emit("Mul", {idx, bound(ctx, r.step, 1, c10::kLong)}),
+                         bound(ctx, r.start, 0, c10::kLong)});
+    return {ctx.cast(out, type)};
+  }
+  const c10::ScalarType calc = counts_truncated(ctx, r, type) ? c10::kLong : c10::kDouble;
   ValueName out = ctx.emit("Range", {bound(ctx, r.start, 0, calc), bound(ctx, r.end, 0, calc),
                                      bound(ctx, r.step, 1, calc)});
   return {ctx.cast(out, type)};

@@ -40,6 +40,14 @@ ValueName class_weight_view(SymbolicContext& ctx, const ValueName& w, int64_t ra
   return axes.empty() ? w : onnx_ops::unsqueeze(ctx.builder(), w, axes);
 }
 
+// loss.mul_(weight) as torch computes it: in the promoted type, stored in the loss's type (an
+// integer weight, torch.tensor([3]), scales a float loss).
+ValueName mul_in_place(SymbolicContext& ctx, const ValueName& loss, const ValueName& weight) {
+  const c10::ScalarType type = ctx.require_dtype(loss);
+  const c10::ScalarType wide = c10::promoteTypes(type, ctx.require_dtype(weight));
+  return ctx.cast(ctx.emit("Mul", {ctx.cast(loss, wide), ctx.cast(weight, wide)}), type);
+}
+
 Outputs nll(SymbolicContext& ctx, const Node& node) {
   std::vector<ValueName> in = {ctx.input(node, "self"), ctx.input(node, "target")};
   if (auto w = ctx.optional_input(node, "weight")) in.push_back(*w);
@@ -123,13 +131,17 @@ Outputs binary_cross_entropy_with_logits_v9(SymbolicContext& ctx, const Node& no
   const ValueName t = ctx.cast(ctx.input(node, "target"), type);
   const ValueName one = ctx.scalar_constant(1.0, type);
   ValueName log_weight = one;
+  // torch computes log_weight out of place: an integer pos_weight is promoted with the target.
   if (auto pw = ctx.optional_input(node, "pos_weight")) {
-    log_weight = ctx.emit("Add", {one, ctx.emit("Mul", {ctx.emit("Sub", {*pw, one}), t})});
+    const c10::ScalarType wide = c10::promoteTypes(ctx.require_dtype(*pw), type);
+    const ValueName one_w = ctx.scalar_constant(1.0, wide);
+    const ValueName p = ctx.emit("Sub", {ctx.cast(*pw, wide), one_w});
+    log_weight = ctx.cast(ctx.emit("Add", {one_w, ctx.emit("Mul", {p, ctx.cast(t, wide)})}), type);
   }
   const ValueName sp = ctx.emit("Softplus", {ctx.emit("Neg", {x})});
   ValueName loss = ctx.emit(
       "Add", {ctx.emit("Mul", {ctx.emit("Sub", {one, t}), x}), ctx.emit("Mul", {log_weight, sp})});
-  if (auto w = ctx.optional_input(node, "weight")) loss = ctx.emit("Mul", {loss, *w});
+  if (auto w = ctx.optional_input(node, "weight")) loss = mul_in_place(ctx, loss, *w);
   return {reduce_loss(ctx, loss, ctx.const_int(node, "reduction"))};
 }
 
@@ -146,7 +158,7 @@ Outputs binary_cross_entropy_v9(SymbolicContext& ctx, const Node& node) {
   ValueName loss =
       ctx.emit("Neg", {ctx.emit("Add", {ctx.emit("Mul", {t, log_x}),
                                         ctx.emit("Mul", {ctx.emit("Sub", {one, t}), log_1mx})})});
-  if (auto w = ctx.optional_input(node, "weight")) loss = ctx.emit("Mul", {loss, *w});
+  if (auto w = ctx.optional_input(node, "weight")) loss = mul_in_place(ctx, loss, *w);
   return {reduce_loss(ctx, loss, ctx.const_int(node, "reduction"))};
 }
 

@@ -168,8 +168,10 @@ Outputs resize_v11(SymbolicContext& ctx, const UpsampleArgs& a, const char* mode
     attrs.push_back({"coordinate_transformation_mode", "asymmetric"});
     attrs.push_back({"nearest_mode", "floor"});
   } else {
-    attrs.push_back({"coordinate_transformation_mode",
-                     a.align_corners ? "align_corners" : "pytorch_half_pixel"});
+    // half_pixel, not pytorch_half_pixel: the two differ only for an output of size 1, where
+    // pytorch_half_pixel samples element 0 and torch (and half_pixel) the centre of the input.
+    attrs.push_back(
+        {"coordinate_transformation_mode", a.align_corners ? "align_corners" : "half_pixel"});
     if (onnx_mode == "cubic") attrs.push_back({"cubic_coeff_a", -0.75f});
   }
   const ValueName roi = ctx.constant(at::zeros({0}, at::kFloat));

@@ -147,16 +147,33 @@ Outputs squeeze_v11(SymbolicContext& ctx, const Node& node) {
   return squeeze_lowering(ctx, node, true);
 }
 
+namespace {
+// The type torch.cat and torch.stack give a list of tensors: every element's type promoted
+// (float16 with float32 is float32), skipped empty ones included.
+c10::ScalarType list_promoted_type(SymbolicContext& ctx, const std::vector<ValueName>& items) {
+  std::optional<c10::ScalarType> type;
+  for (const auto& t : items) {
+    const c10::ScalarType here = ctx.require_dtype(t);
+    type = type ? c10::promoteTypes(*type, here) : here;
+  }
+  return type.value_or(c10::kFloat);
+}
+}  // namespace
+
 // aten::cat(Tensor[] tensors, int dim)
 Outputs cat_v9(SymbolicContext& ctx, const Node& node) {
   auto items = ctx.input_list(node, "tensors");
-  // torch skips 1-d empty tensors in cat (legacy behaviour); ONNX would reject them.
+  if (items.empty()) ctx.fail_invalid("cat of an empty list of tensors");
+  const c10::ScalarType type = list_promoted_type(ctx, items);
+  // torch skips 1-d empty tensors in cat (legacy behaviour); ONNX would reject them. When all
+  // are skipped, the result is one of them.
   std::vector<ValueName> kept;
   for (const auto& t : items) {
     auto shape = ctx.static_shape(t);
     if (shape && shape->size() == 1 && (*shape)[0] == 0 && items.size() > 1) continue;
-    kept.push_back(t);
+    kept.push_back(ctx.cast(t, type));
   }
+  if (kept.empty()) return {ctx.cast(items[0], type)};
   const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), kept[0]);
   if (kept.size() == 1) return {kept[0]};
   return {ctx.emit("Concat", kept, {{"axis", dim}})};
@@ -165,10 +182,14 @@ Outputs cat_v9(SymbolicContext& ctx, const Node& node) {
 // aten::stack(Tensor[] tensors, int dim)
 Outputs stack_v9(SymbolicContext& ctx, const Node& node) {
   auto items = ctx.input_list(node, "tensors");
+  if (items.empty()) ctx.fail_invalid("stack of an empty list of tensors");
+  const c10::ScalarType type = list_promoted_type(ctx, items);
   int64_t dim = ctx.const_int(node, "dim");
   if (dim < 0) dim += ctx.require_rank(items[0]) + 1;
   std::vector<ValueName> parts;
-  for (const auto& t : items) parts.push_back(onnx_ops::unsqueeze(ctx.builder(), t, {dim}));
+  for (const auto& t : items) {
+    parts.push_back(onnx_ops::unsqueeze(ctx.builder(), ctx.cast(t, type), {dim}));
+  }
   if (parts.size() == 1) return {parts[0]};
   return {ctx.emit("Concat", parts, {{"axis", dim}})};
 }

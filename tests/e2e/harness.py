@@ -42,7 +42,8 @@ def torch_outputs(pt_path, inputs, tuple_input=False):
     With tuple_input, the inputs are passed as one tuple argument (the ONNX graph has them as
     separate inputs)."""
     module = torch.jit.load(str(pt_path)).eval()
-    args = [torch.from_numpy(np.asarray(x)) for x in inputs]
+    # Copies: a model may write into its inputs (x.add_(y)), which ONNX Runtime must see as given.
+    args = [torch.from_numpy(np.array(x)) for x in inputs]
     with torch.no_grad():
         out = module(tuple(args)) if tuple_input else module(*args)
     flat = []
@@ -82,10 +83,12 @@ def max_opset():
     return best
 
 
-def convert(pt_path, onnx_path, *args, check=True):
-    """Runs pt2onnx; returns the CompletedProcess. With check, a non-zero exit fails the test."""
+def convert(pt_path, onnx_path, *args, check=True, env=None):
+    """Runs pt2onnx; returns the CompletedProcess. With check, a non-zero exit fails the test.
+    `env` adds variables to the environment."""
     proc = subprocess.run([PT2ONNX, str(pt_path), "-o", str(onnx_path), *map(str, args)],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, **env) if env else None)
     if check and proc.returncode != 0:
         raise AssertionError(f"pt2onnx failed ({proc.returncode}): {proc.stderr}")
     return proc

@@ -119,7 +119,8 @@ def to_torchscript(case, directory):
     module = make_module(case, directory).eval()
     with torch.no_grad():
         if case.trace:
-            example = tuple(torch.from_numpy(np.asarray(x)) for x in case.inputs)
+            # Copies: a model may write into its inputs (x.add_(y)), which must stay as given.
+            example = tuple(torch.from_numpy(np.array(x)) for x in case.inputs)
             return torch.jit.trace(module, example, check_trace=False)
         return torch.jit.script(module)
 
