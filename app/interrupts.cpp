@@ -32,7 +32,7 @@ void on_signal(int sig) {
 }  // namespace
 
 void install_interrupt_handlers() {
-  struct sigaction action {};
+  struct sigaction action = {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&action.sa_mask, sig);

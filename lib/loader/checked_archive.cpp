@@ -33,7 +33,7 @@ std::shared_ptr<CheckedArchive> CheckedArchive::open(const std::string& path) {
     throw Error(DiagCode::kModelUnreadable,
                 "'" + path + "' cannot be opened for reading: " + std::strerror(errno));
   }
-  struct stat st {};
+  struct stat st = {};
   if (::fstat(fd, &st) != 0) {
     ::close(fd);
     throw Error(DiagCode::kModelUnreadable, "'" + path + "' cannot be read");

@@ -28,10 +28,10 @@ void check_output_location(const std::string& output_path) {
 void refuse_overwriting_input(const std::string& model_path,
                               const std::vector<std::string>& outputs) {
   if (model_path.empty()) return;
-  struct stat model {};
+  struct stat model = {};
   if (::stat(model_path.c_str(), &model) != 0) return;
   for (const auto& out : outputs) {
-    struct stat st {};
+    struct stat st = {};
     if (::stat(out.c_str(), &st) != 0) continue;
     if (st.st_dev == model.st_dev && st.st_ino == model.st_ino) {
       throw Error(DiagCode::kOutputIsInput,
