@@ -546,9 +546,24 @@ ValueName GraphBuilder::add_output(const ValueName& value, const std::string& ou
     result = node.output(0);
     if (const auto* type = type_of(value)) types_[result] = *type;
   }
+  const onnx::TypeProto* type = type_of(result);
+  const bool typed = type != nullptr && type->value_case() != onnx::TypeProto::VALUE_NOT_SET;
+  // ONNX requires a type on every output of the main graph (a subgraph's may go without). One
+  // that nothing typed (an op ONNX gives no inference, e.g. GroupNormalization) is refused
+  // here, naming the op, rather than written for the checker to reject.
+  if (!typed && !in_subgraph()) {
+    std::string made_by;
+    for (const auto& node : graph.node()) {
+      for (const auto& out : node.output()) {
+        if (out == result) made_by = " (the output of a " + node.op_type() + " node)";
+      }
+    }
+    throw Error(ErrorKind::kInvalidOutput, "graph output '" + output_name + "'" + made_by +
+                                               " has no known type, which ONNX requires");
+  }
   auto* out = graph.add_output();
   out->set_name(result);
-  if (const auto* type = type_of(result)) *out->mutable_type() = *type;
+  if (typed) *out->mutable_type() = *type;
   return result;
 }
 

@@ -259,9 +259,17 @@ Outputs group_norm_v21(SymbolicContext& ctx, const Node& node) {
                                                 : ctx.input(node, "weight");
   ValueName bias = ctx.is_none(node, "bias") ? filled_like_channels(ctx, *channels, 0.0, type)
                                              : ctx.input(node, "bias");
-  return {ctx.emit("GroupNormalization", {x, scale, bias},
-                   {{"epsilon", ctx.const_float(node, "eps")},
-                    {"num_groups", ctx.const_int(node, "num_groups")}})};
+  auto& g = ctx.builder();
+  const ValueName y = ctx.emit("GroupNormalization", {x, scale, bias},
+                               {{"epsilon", ctx.const_float(node, "eps")},
+                                {"num_groups", ctx.const_int(node, "num_groups")}});
+  // ONNX gives GroupNormalization a function body and no type inference of its own, so its
+  // output would stay untyped (a graph output without a type, later ops without a rank). Its Y
+  // has X's type and shape.
+  if (g.type_of(y) == nullptr) {
+    if (const auto* x_type = g.type_of(x)) g.set_type(y, *x_type);
+  }
+  return {y};
 }
 
 // aten::instance_norm(input, weight?, bias?, running_mean?, running_var?, use_input_stats,

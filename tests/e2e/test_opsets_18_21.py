@@ -35,8 +35,10 @@ CASES = [
     Case("gelu_20", "x", f"return {F}.gelu(x), {F}.gelu(x, approximate='tanh')", [F32(2, 8) * 3], 20, opsets=[20, 21]),
     Case("affine_grid_20", "t, u, x", f"g = {F}.affine_grid(t, [2, 3, 4, 5], align_corners=False)\n    return g, {F}.affine_grid(t, [2, 1, 3, 3], align_corners=True), {F}.affine_grid(u, [1, 2, 2, 3, 4], align_corners=False), {F}.grid_sample(x, g, align_corners=False)", [THETA2, THETA3, F32(2, 3, 4, 5)], 20, opsets=[20]),
     Case("grid_sample_20", "x, g, v, h", f"return {F}.grid_sample(x, g, align_corners=False), {F}.grid_sample(x, g, mode='nearest', padding_mode='border', align_corners=True), {F}.grid_sample(x, g, mode='bicubic', padding_mode='reflection', align_corners=False), {F}.grid_sample(v, h, align_corners=True), {F}.grid_sample(v, h, mode='nearest', align_corners=False)", [F32(1, 2, 4, 5), (F32(1, 3, 3, 2) * 0.6), F32(1, 2, 3, 4, 5), (F32(1, 2, 3, 2, 3) * 0.6)], 20, opsets=[20, 21]),
-    # 21: GroupNormalization, with and without weight and bias.
-    Case("group_norm_21", "x, w, b", f"return {F}.group_norm(x, 3, w, b), {F}.group_norm(x, 3), {F}.group_norm(x[:, :, 0], 1, w, b, 1e-3)", [F32(2, 6, 4, 5), F32(6), F32(6)], 21, opsets=[21]),
+    # 21: GroupNormalization, with and without weight and bias; ONNX does not type its output
+    # (a function body without inference), so a graph output of it and a later op needing its
+    # rank (transpose's -1) test the type pt2onnx gives it.
+    Case("group_norm_21", "x, w, b", f"return {F}.group_norm(x, 3, w, b), {F}.group_norm(x, 3).transpose(1, -1), {F}.group_norm(x[:, :, 0], 1, w, b, 1e-3)", [F32(2, 6, 4, 5), F32(6), F32(6)], 21, opsets=[21]),
     # Split's num_outputs at 18 (the recurrent cells cut their gates in equal pieces).
     Case("cells_18", "x, h, c, wi, wh, bi, bh, gi, gh", "h1, c1 = torch.lstm_cell(x, [h, c], wi, wh, bi, bh)\n    return h1, c1, torch.gru_cell(x, h, gi, gh, None, None)", [F32(3, 4), F32(3, 5), F32(3, 5), F32(20, 4), F32(20, 5), F32(20), F32(20), F32(15, 4), F32(15, 5)], 18, opsets=[18, 21]),
 ]

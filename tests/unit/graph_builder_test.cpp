@@ -84,6 +84,31 @@ TEST(GraphBuilder, RejectsNodesThatBreakTheirSchema) {
   EXPECT_THROW(g.emit("Relu", {"x"}, {{"bogus_attr", 1}}, 1), Error);
 }
 
+// GreaterOrEqual-12 has a function body and no type inference in ONNX 1.12 and 1.17 (as
+// GroupNormalization has in 1.17): a main-graph output of it has no type, which ONNX's checker
+// rejects, so the builder refuses to write it; a subgraph's output may go untyped.
+TEST(GraphBuilder, RefusesAnUntypedGraphOutput) {
+  GraphBuilder g(12, true);
+  g.add_input("x", float_input({"n"}));
+  g.add_input("y", float_input({"n"}));
+  {
+    SubgraphScope scope(g, "body");
+    const auto inner = g.emit("GreaterOrEqual", {"x", "y"}, {}, 1)[0];
+    EXPECT_EQ(g.type_of(inner), nullptr);
+    EXPECT_NO_THROW(g.add_output(inner, inner));
+    scope.finish();
+  }
+  const auto ge = g.emit("GreaterOrEqual", {"x", "y"}, {}, 1)[0];
+  try {
+    g.add_output(ge, "out");
+    FAIL() << "an untyped output was written";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInvalidOutput);
+    EXPECT_NE(std::string(e.what()).find("GreaterOrEqual"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(g.main_graph().output_size(), 0);
+}
+
 TEST(ModelWriter, WritesACheckedModelAndNoTempFile) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / "pt2onnx_writer_test";
