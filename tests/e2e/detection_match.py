@@ -11,11 +11,12 @@ def _labels(outputs):
     return ints[0] if ints else np.zeros(len(outputs[-1]), np.int64)
 
 
-def match(expected, got, score_tol=1e-4, box_tol=1e-2):
+def match(expected, got, score_tol=1e-4, box_tol=1e-2, score_rel=1e-3):
     """The permutation p with got[p[i]] the detection expected[i] is, or raises AssertionError.
 
-    A detection matches when its label is equal and its score and box (outputs[0]) are within
-    the tolerances; among several candidates the nearest box wins."""
+    A detection matches when its label is equal and its score (within score_tol + score_rel of
+    it) and box (outputs[0]) are within the tolerances; among several candidates the nearest box
+    wins."""
     if len(expected) != len(got):
         raise AssertionError(f"{len(got)} outputs, expected {len(expected)}")
     n, m = len(expected[-1]), len(got[-1])
@@ -27,7 +28,7 @@ def match(expected, got, score_tol=1e-4, box_tol=1e-2):
     used = np.zeros(m, bool)
     perm = np.zeros(n, np.int64)
     for i in np.argsort(-e_scores, kind="stable"):
-        near = (~used) & (np.abs(g_scores - e_scores[i]) <= score_tol + 1e-3 * abs(e_scores[i]))
+        near = (~used) & (np.abs(g_scores - e_scores[i]) <= score_tol + score_rel * abs(e_scores[i]))
         near &= g_labels == e_labels[i]
         dist = np.abs(g_boxes - e_boxes[i]).max(axis=1)
         near &= dist <= box_tol * (1.0 + np.abs(e_boxes[i]).max())
@@ -41,9 +42,10 @@ def match(expected, got, score_tol=1e-4, box_tol=1e-2):
     return perm
 
 
-def max_error(expected, got):
-    """The largest absolute difference over the float outputs once detections are matched."""
-    perm = match(expected, got)
+def max_error(expected, got, **tolerances):
+    """The largest absolute difference over the float outputs once detections are matched
+    (`tolerances` as match takes them)."""
+    perm = match(expected, got, **tolerances)
     worst = 0.0
     for e, g in zip(expected, got):
         if np.issubdtype(e.dtype, np.floating) and len(e):

@@ -257,7 +257,11 @@ class DetectionModelsTest(ConverterTest):
         pt = self.path(f"{name}.pt")
         eager, traced = detection_models.trace(name, pt, *SIZES[0])
         images = [detection_models.image(h, w, seed=5) for h, w in SIZES]
-        with torch.no_grad():
+        # The traced module is run twice, unoptimized: LibTorch 2.6 (Debian 13, built with LLVM)
+        # optimizes a graph on its second call and fuses its element-wise ops into kernels it
+        # compiles, which for a detection model's graph takes many minutes (issue 12; 1.13 has
+        # no CPU fuser). The values are the same; pt2onnx reads the saved graph, not that one.
+        with torch.no_grad(), torch.jit.optimized_execution(False):
             expected = [[o.numpy() for o in traced(x)] for x in images]
             # The traced file keeps the image size a run-time value (torchvision's tracing
             # paths): at the second size it still computes what the eager model does, so
@@ -274,8 +278,12 @@ class DetectionModelsTest(ConverterTest):
                 with self.subTest(model=name, opset=opset, size=size):
                     self.assertIsInstance(got, list, f"ONNX Runtime failed: {got}")
                     # Boxes are in pixels of a ~300-pixel image, decoded in float32 along two
-                    # op orders: ssdlite's 300 boxes reach 0.011 px (4e-5 of the image).
-                    err = detection_match.max_error(want, got)
+                    # op orders: ssdlite's 300 boxes reach 0.011 px (4e-5 of the image). Its
+                    # scores (softmax of random-weight heads) against LibTorch 2.6 differ by
+                    # 1.5e-5 at the median, 3.7e-4 at the 99th percentile and 6.1e-4 (1.8e-3
+                    # relative) at most at 288x224, so 3e-3 relative; a wrong box or class
+                    # still has no match.
+                    err = detection_match.max_error(want, got, score_rel=3e-3)
                     self.assertLess(err, 2e-2)
 
     def test_models(self):
