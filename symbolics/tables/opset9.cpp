@@ -186,6 +186,7 @@ void register_opset9(SymbolicTable& t) {
   t.add("aten::ones_like", ones_like_v9);
   t.add("aten::full_like", full_like_v9);
   t.add("aten::fill", fill_v9);
+  t.add("aten::zero", zero_v9);
   t.add("aten::new_zeros", new_zeros_v9);
   t.add("aten::new_empty", new_zeros_v9);
   t.add("aten::new_ones", new_ones_v9);
