@@ -101,7 +101,9 @@ void set_failure(Json& e, const Error& error) {
   e.set("diagnostics", diagnostics_json(error.diagnostics()));
 }
 
-Json files_json(const ExportSummary& s, bool describe) {
+// `model_sha256` is the model file's digest, computed as it was read back; the external-data
+// files are hashed here.
+Json files_json(const ExportSummary& s, const std::string* model_sha256) {
   Json files = Json::array();
   std::vector<std::string> paths = {s.output_path};
   paths.insert(paths.end(), s.extra_files.begin(), s.extra_files.end());
@@ -111,7 +113,11 @@ Json files_json(const ExportSummary& s, bool describe) {
     std::error_code ec;
     const auto size = fs::file_size(p, ec);
     f.set("bytes", ec ? Json() : Json(static_cast<int64_t>(size)));
-    f.set("sha256", describe ? Json(sha256_file(p)) : Json());
+    if (!model_sha256) {
+      f.set("sha256", Json());
+    } else {
+      f.set("sha256", p == s.output_path ? *model_sha256 : sha256_file(p));
+    }
     files.push(f);
   }
   return files;
@@ -163,9 +169,15 @@ Json run_model(const ModelJob& job, const LogSink& log, bool dump_graphs, bool d
     counts.set("file_bytes", Json(summary->file_bytes));
     e.set("summary", counts);
     try {
-      if (describe) clock.begin("describe");
-      e.set("onnx", describe ? describe_onnx_file(summary->output_path) : Json());
-      e.set("files", files_json(*summary, describe));
+      if (describe) {
+        clock.begin("describe");
+        const OnnxFileFacts facts = describe_onnx_file(summary->output_path);
+        e.set("onnx", facts.description);
+        e.set("files", files_json(*summary, &facts.sha256));
+      } else {
+        e.set("onnx", Json());
+        e.set("files", files_json(*summary, nullptr));
+      }
     } catch (const std::exception& error) {
       e.set("failed_stage", "describe");
       set_failure(e, Error(ErrorKind::kWriteFailed, error.what()));

@@ -2,9 +2,10 @@
 
 #include <onnx/onnx_pb.h>
 
-#include <fstream>
 #include <map>
-#include <stdexcept>
+#include <set>
+
+#include "onnx_skim.h"
 
 namespace pt2onnx::cli {
 namespace {
@@ -80,12 +81,9 @@ void count_nodes(const onnx::GraphProto& g, std::map<std::string, int64_t>& hist
 
 }  // namespace
 
-Json describe_onnx_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  onnx::ModelProto model;
-  if (!in || !model.ParseFromIstream(&in)) {
-    throw std::runtime_error("cannot read back '" + path + "' as an ONNX model");
-  }
+OnnxFileFacts describe_onnx_file(const std::string& path) {
+  SkimmedModel skimmed = skim_onnx_file(path);
+  const onnx::ModelProto& model = skimmed.model;
   Json out = Json::object();
   out.set("ir_version", Json(static_cast<int64_t>(model.ir_version())));
   int64_t opset = 0;
@@ -99,13 +97,13 @@ Json describe_onnx_file(const std::string& path) {
   out.set("opset_imports", imports);
   out.set("producer", model.producer_name() + " " + model.producer_version());
   const auto& g = model.graph();
-  std::map<std::string, bool> is_initializer;
-  for (const auto& init : g.initializer()) is_initializer[init.name()] = true;
+  const std::set<std::string> initializers(skimmed.initializer_names.begin(),
+                                           skimmed.initializer_names.end());
   Json inputs = Json::array();
   for (const auto& v : g.input()) {
     // --keep-initializers-as-inputs lists the weights as inputs too; they are not what a caller
     // feeds.
-    if (!is_initializer.count(v.name())) inputs.push(value_info(v));
+    if (!initializers.count(v.name())) inputs.push(value_info(v));
   }
   out.set("inputs", inputs);
   Json outputs = Json::array();
@@ -116,11 +114,11 @@ Json describe_onnx_file(const std::string& path) {
   count_nodes(g, histogram, nested, true);
   out.set("node_count", Json(static_cast<int64_t>(g.node_size())));
   out.set("nested_node_count", Json(nested));
-  out.set("initializer_count", Json(static_cast<int64_t>(g.initializer_size())));
+  out.set("initializer_count", Json(static_cast<int64_t>(skimmed.initializer_names.size())));
   Json ops = Json::object();
   for (const auto& [op, n] : histogram) ops.set(op, Json(n));
   out.set("op_histogram", ops);
-  return out;
+  return {out, skimmed.sha256};
 }
 
 }  // namespace pt2onnx::cli

@@ -1,7 +1,7 @@
 // What a written ONNX file holds, for the report: IR version and opsets, inputs and outputs with
 // dtypes and shapes (dim symbols as strings), node counts and an op histogram. Read back from the
 // file itself (not from the converter's memory) so that the report describes what a consumer
-// of the file will see.
+// of the file will see; the same single read computes the file's SHA-256.
 #pragma once
 
 #include <string>
@@ -10,6 +10,12 @@
 
 namespace pt2onnx::cli {
 
-Json describe_onnx_file(const std::string& path);
+struct OnnxFileFacts {
+  Json description;
+  std::string sha256;
+};
+
+// Throws std::runtime_error when the file cannot be read or parsed.
+OnnxFileFacts describe_onnx_file(const std::string& path);
 
 }  // namespace pt2onnx::cli

@@ -36,3 +36,6 @@ add_library(pt2onnx::onnx ALIAS pt2onnx_onnx)
 
 find_package(CLI11 REQUIRED)
 find_package(spdlog REQUIRED)
+# OpenSSL's libcrypto for the report's SHA-256 digests: its SHA-NI/AVX2 code hashes a file at
+# memory speed, where a portable loop took longer than writing the model (docs/report.md).
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)

@@ -28,7 +28,7 @@ SUITE=trixie
 # The project's build and test dependencies, as scripts/setup.sh lists them, plus Debian's
 # Node.js (this machine's may come from elsewhere). libonnxruntime-dev is added when trixie has it.
 PACKAGES=(g++ cmake make ccache clang-format libtorch-dev libonnx-dev libprotobuf-dev
-          protobuf-compiler libcli11-dev libspdlog-dev libgtest-dev python3-torch
+          protobuf-compiler libcli11-dev libspdlog-dev libgtest-dev libssl-dev python3-torch
           python3-torchvision python3-onnx python3-numpy nodejs npm)
 OPTIONAL_PACKAGES=(libonnxruntime-dev)
 

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 
 PACKAGES=(g++ cmake make ccache clang-format libtorch-dev libonnx-dev libprotobuf-dev
-          protobuf-compiler libcli11-dev libspdlog-dev libgtest-dev python3-torch
+          protobuf-compiler libcli11-dev libspdlog-dev libgtest-dev libssl-dev python3-torch
           python3-torchvision python3-onnx python3-numpy)
 missing=()
 for p in "${PACKAGES[@]}"; do

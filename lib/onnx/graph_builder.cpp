@@ -517,7 +517,9 @@ ValueName GraphBuilder::add_input(const std::string& name, const onnx::TypeProto
   return name;
 }
 
-ValueName GraphBuilder::add_output(const ValueName& value, const std::string& output_name) {
+ValueName GraphBuilder::add_output(const ValueName& asked, const std::string& output_name) {
+  const auto renamed = renamed_.find(asked);
+  const ValueName value = renamed == renamed_.end() ? asked : renamed->second;
   onnx::GraphProto& graph = *open_graphs_.back();
   bool already_output = false;
   for (const auto& out : graph.output()) already_output |= out.name() == value;
@@ -576,6 +578,10 @@ void GraphBuilder::rename_everywhere(const ValueName& from, const ValueName& to)
   }
   produced_by_node_.insert(to);
   used_names_.insert(to);
+  for (auto& [old_name, current] : renamed_) {
+    if (current == from) current = to;
+  }
+  renamed_[from] = to;
 }
 
 void GraphBuilder::begin_subgraph(const std::string& name) {

@@ -128,6 +128,9 @@ class GraphBuilder {
   // a shared weight in every layer is evaluated once).
   std::unordered_map<std::string, std::vector<ValueName>> folded_nodes_;
   std::unordered_set<std::string> produced_by_node_;
+  // Values add_output renamed to an output's name -> that name: the converter still holds the
+  // old name, and a value returned twice is asked for again by it.
+  std::unordered_map<std::string, std::string> renamed_;
   // The known (possibly symbolic) element values of shape-like int64 tensors.
   std::unordered_map<std::string, ShapeData> shape_data_;
   std::vector<Initializer> initializers_;

@@ -144,14 +144,7 @@ ValueName pad(GraphBuilder& g, const ValueName& x, const std::vector<int64_t>& p
     return one(g, "Pad", {x},
                {{"pads", pads}, {"mode", mode}, {"value", static_cast<float>(value)}});
   }
-  std::vector<ValueName> inputs = {x, ints(g, pads)};
-  if (mode == "constant") {
-    const auto elem = g.elem_type(x);
-    const auto type = elem ? onnx_ir::torch_dtype(*elem) : std::nullopt;
-    inputs.push_back(
-        g.add_constant(at::scalar_tensor(value, at::kDouble).to(type.value_or(c10::kFloat))));
-  }
-  return one(g, "Pad", inputs, {{"mode", mode}});
+  return pad_dynamic(g, x, ints(g, pads), mode, value);
 }
 
 ValueName pad_dynamic(GraphBuilder& g, const ValueName& x, const ValueName& pads,

@@ -117,6 +117,12 @@ Outputs fill_v9(SymbolicContext& ctx, const Node& node) {
   return {fill_with(ctx, node, "value", ctx.emit("Shape", {x}), ctx.require_dtype(x))};
 }
 
+// aten::zero_(self), reached as aten::zero: zeros like self, in self's type.
+Outputs zero_v9(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  return {filled(ctx, ctx.emit("Shape", {x}), 0.0, ctx.require_dtype(x))};
+}
+
 // aten::new_zeros / new_ones / new_empty (self, int[] size, *, ScalarType? dtype, ...): as zeros,
 // with self's dtype by default.
 Outputs new_zeros_v9(SymbolicContext& ctx, const Node& node) {

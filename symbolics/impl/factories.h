@@ -12,6 +12,7 @@ Outputs zeros_like_v9(SymbolicContext& ctx, const Node& node);
 Outputs ones_like_v9(SymbolicContext& ctx, const Node& node);
 Outputs full_like_v9(SymbolicContext& ctx, const Node& node);
 Outputs fill_v9(SymbolicContext& ctx, const Node& node);
+Outputs zero_v9(SymbolicContext& ctx, const Node& node);
 Outputs new_zeros_v9(SymbolicContext& ctx, const Node& node);
 Outputs new_ones_v9(SymbolicContext& ctx, const Node& node);
 Outputs new_full_v9(SymbolicContext& ctx, const Node& node);

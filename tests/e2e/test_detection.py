@@ -17,6 +17,7 @@ import numpy as np
 import torch
 import torchvision
 from torch import nn
+from torchvision.models.detection import roi_heads
 
 import detection_match
 import detection_models
@@ -91,6 +92,36 @@ def script(module, path):
     return path
 
 
+class PasteMasks(nn.Module):
+    """Mask R-CNN's last step: each 28x28 mask pasted into the image at its box. Traced, it is
+    torchvision's scripted loop over the masks, with the image size a run-time tensor where
+    torch.zeros wants ints (aten::IntImplicit)."""
+
+    def forward(self, masks, boxes, image):
+        return roi_heads.paste_masks_in_image(masks, boxes, (image.shape[-2], image.shape[-1]))
+
+
+class HeatmapsToKeypoints(nn.Module):
+    """Keypoint R-CNN's last step: the argmax of each heatmap mapped back into its box (a
+    scripted loop over the boxes when traced)."""
+
+    def forward(self, maps, rois):
+        return roi_heads.heatmaps_to_keypoints(maps, rois)
+
+
+def mask_inputs(n, h, w, seed):
+    r = np.random.RandomState(seed)
+    xy = r.uniform(0, 0.7, size=(n, 2)) * [w, h]
+    wh = r.uniform(0, 0.5, size=(n, 2)) * [w, h] + 4
+    return [r.rand(n, 1, 28, 28).astype(np.float32),
+            np.concatenate([xy, xy + wh], 1).astype(np.float32), np.zeros((3, h, w), np.float32)]
+
+
+def heatmap_inputs(n, seed):
+    r = np.random.RandomState(seed)
+    return [r.randn(n, 17, 56, 56).astype(np.float32), boxes(n, seed) * 4.0]
+
+
 def trace(module, path, *example):
     """Traced as detection models are: torchvision's batched_nms then offsets the boxes of each
     class apart (its tracing path) instead of looping over the classes."""
@@ -155,6 +186,18 @@ class DetectionOpsTest(ConverterTest):
         sets = [feature_inputs(12, 16, 7, 3), feature_inputs(17, 11, 13, 4)]
         pt = trace(RoiPool(), self.path("roi_pool.pt"), *sets[0])
         self.export_and_compare(pt, [9, 11, 17], ["x", "rois"], ["x:2=h,3=w", "rois:0=k"], sets)
+
+    def test_paste_masks(self):
+        sets = [mask_inputs(5, 60, 80, 1), mask_inputs(3, 50, 90, 2), mask_inputs(1, 40, 40, 3)]
+        pt = trace(PasteMasks(), self.path("paste_masks.pt"), *sets[0])
+        self.export_and_compare(pt, [11, 17], ["masks", "boxes", "image"],
+                                ["masks:0=n", "boxes:0=n", "image:1=h,2=w"], sets)
+        self.assertIn("Loop", op_types(load_onnx(self.path("paste_masks_17.onnx"))))
+
+    def test_heatmaps_to_keypoints(self):
+        sets = [heatmap_inputs(4, 1), heatmap_inputs(2, 2)]
+        pt = trace(HeatmapsToKeypoints(), self.path("keypoints.pt"), *sets[0])
+        self.export_and_compare(pt, [11, 17], ["maps", "rois"], ["maps:0=n", "rois:0=n"], sets)
 
     def test_refused_ops(self):
         x, r = feature_inputs(12, 16, 7, 5)

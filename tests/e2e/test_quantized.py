@@ -221,6 +221,17 @@ class QuantizedTest(ConverterTest):
         model = tq.convert(model.eval())
         self.check(model, (2, 3, 6, 6), (10, 13, 17))
 
+    def test_upsample_after_quant_stub(self):
+        # Scripted F.interpolate picks upsample_nearest1d/2d/3d by input.dim(); the input is
+        # QuantStub's output, whose rank the --shape of x fixes too. Once the dead branches were
+        # kept and the 1-d one failed ONNX's shape inference (exit 5).
+        model = Stubbed(nn.UpsamplingNearest2d(scale_factor=1.5))
+        model.qconfig = tq.get_default_qat_qconfig("fbgemm")
+        tq.prepare_qat(model.train(), inplace=True)
+        model(torch.randn(4, 3, 2, 2))
+        model = tq.convert(model.eval())
+        self.check(model, (2, 3, 4, 6), (11, 13, 17))
+
     def test_dynamic_linear(self):
         body = nn.Sequential(nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 3))
         model = tq.quantize_dynamic(Stubbed(body).eval(), {nn.Linear}, dtype=torch.qint8)

@@ -97,6 +97,18 @@ class WriteThroughExpand(nn.Module):
         return y
 
 
+class FillInput(nn.Module):
+    """An in-place fill of an input, returned twice: both outputs are the one written value."""
+
+    def forward(self, x):
+        return x.fill_(3), x
+
+
+class ZeroInput(nn.Module):
+    def forward(self, x):
+        return x.zero_(), x
+
+
 class WritesTest(ConverterTest):
     def check_both_modes(self, module, make_inputs, shape_args, dims, opsets=(11, 17)):
         for mode in ("script", "trace"):
@@ -120,6 +132,20 @@ class WritesTest(ConverterTest):
                     out = self.path(f"{mode}_{opset}.onnx")
                     convert(pt, out, "--opset", opset, "--shape", "x:2x6x5", "--dynamic", "x:0")
                     self.check_matches_torch(pt, out, ["x"], [[f32(2, 6, 5)], [f32(3, 6, 5)]])
+
+    def test_written_input_returned_twice(self):
+        # One value named by two outputs: the first output takes the value's name, the second
+        # is an Identity of it (it once read the name the first output had replaced).
+        for module in (FillInput(), ZeroInput()):
+            for mode in ("script", "trace"):
+                pt = save_torchscript(module, self.path(f"{mode}.pt"), mode,
+                                      (torch.from_numpy(f32(2, 3, 4)),))
+                for opset in (9, 11, 17):
+                    with self.subTest(module=type(module).__name__, mode=mode, opset=opset):
+                        out = self.path(f"{mode}_{opset}.onnx")
+                        convert(pt, out, "--opset", opset, "--shape", "x:2x3x4",
+                                "--dynamic", "x:0,1,2")
+                        self.check_matches_torch(pt, out, ["x"], [[f32(2, 3, 4)], [f32(3, 1, 5)]])
 
     def test_inplace_arithmetic_on_slices(self):
         self.check_both_modes(InplaceOnSlice(), lambda n: [f32(n, 4)],
