@@ -123,7 +123,15 @@ Outputs squeeze_lowering(SymbolicContext& ctx, const Node& node, bool dynamic_di
       if (!(*dims)[i]) all_static = false;
       if ((*dims)[i] == 1) axes.push_back(static_cast<int64_t>(i));
     }
-    if (!all_static) return {onnx_ops::squeeze(ctx.builder(), x, {})};
+    if (!all_static) {
+      // The rank is not known, whatever ONNX infers: ONNX 1.17 types Squeeze-1 and -11 without
+      // axes as 0-d when an input axis is symbolic (it drops the axes it cannot read), which
+      // would fold a later Shape of the result to [] (issue 12).
+      auto& g = ctx.builder();
+      const ValueName y = onnx_ops::squeeze(g, x, {});
+      if (const auto elem = g.elem_type(x)) g.set_type(y, onnx_ir::tensor_type(*elem));
+      return {y};
+    }
     if (axes.empty()) return {x};
     return {onnx_ops::squeeze(ctx.builder(), x, axes)};
   }
