@@ -4,6 +4,7 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/wire_format_lite.h>
 #include <unistd.h>
 
 #include <climits>
@@ -15,12 +16,13 @@ namespace pt2onnx::cli {
 namespace {
 
 namespace pbio = google::protobuf::io;
+using google::protobuf::internal::WireFormatLite;
 
 // Field numbers of onnx.proto on the wire.
 constexpr uint32_t kModelGraph = 7;
 constexpr uint32_t kGraphInitializer = 5;
 constexpr uint32_t kTensorName = 8;
-constexpr uint32_t kWireVarint = 0, kWireFixed64 = 1, kWireLengthDelimited = 2, kWireFixed32 = 5;
+constexpr uint32_t kWireLengthDelimited = 2;
 
 struct Malformed : std::runtime_error {
   Malformed() : std::runtime_error("malformed") {}
@@ -92,60 +94,14 @@ uint32_t read_length(pbio::CodedInputStream& in) {
   return n;
 }
 
-// Copies one field (its tag already read) to `out`, re-encoded as it was.
+// One field whose tag is read: copied to `out` as it was encoded, or skipped. Protobuf's own
+// wire-format reader does both (every wire type, groups included).
 void copy_field(pbio::CodedInputStream& in, uint32_t tag, pbio::CodedOutputStream& out) {
-  out.WriteTag(tag);
-  switch (tag & 7) {
-    case kWireVarint: {
-      uint64_t v = 0;
-      if (!in.ReadVarint64(&v)) throw Malformed();
-      out.WriteVarint64(v);
-      return;
-    }
-    case kWireFixed64: {
-      uint64_t v = 0;
-      if (!in.ReadLittleEndian64(&v)) throw Malformed();
-      out.WriteLittleEndian64(v);
-      return;
-    }
-    case kWireFixed32: {
-      uint32_t v = 0;
-      if (!in.ReadLittleEndian32(&v)) throw Malformed();
-      out.WriteLittleEndian32(v);
-      return;
-    }
-    case kWireLengthDelimited: {
-      const uint32_t n = read_length(in);
-      std::string bytes;
-      if (!in.ReadString(&bytes, static_cast<int>(n))) throw Malformed();
-      out.WriteVarint32(n);
-      out.WriteString(bytes);
-      return;
-    }
-    default:
-      throw Malformed();  // groups are not in onnx.proto
-  }
+  if (!WireFormatLite::SkipField(&in, tag, &out)) throw Malformed();
 }
 
 void skip_field(pbio::CodedInputStream& in, uint32_t tag) {
-  switch (tag & 7) {
-    case kWireVarint: {
-      uint64_t v = 0;
-      if (!in.ReadVarint64(&v)) throw Malformed();
-      return;
-    }
-    case kWireFixed64:
-      if (!in.Skip(8)) throw Malformed();
-      return;
-    case kWireFixed32:
-      if (!in.Skip(4)) throw Malformed();
-      return;
-    case kWireLengthDelimited:
-      if (!in.Skip(static_cast<int>(read_length(in)))) throw Malformed();
-      return;
-    default:
-      throw Malformed();
-  }
+  if (!WireFormatLite::SkipField(&in, tag)) throw Malformed();
 }
 
 // A TensorProto: only its name is kept.

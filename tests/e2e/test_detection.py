@@ -23,7 +23,8 @@ import detection_match
 import detection_models
 from harness import PT2ONNX, ConverterTest, convert, load_onnx, op_types, run_ort, torch_outputs
 
-COVERS = ["torchvision::nms", "torchvision::roi_align", "torchvision::roi_pool"]
+COVERS = ["torchvision::nms", "torchvision::roi_align", "torchvision::roi_pool",
+          "aten::IntImplicit"]  # IntImplicit: test_paste_masks
 BAD_INPUT, UNSUPPORTED = 3, 4
 TORCHVISION_C = sorted(glob.glob(os.path.join(os.path.dirname(torchvision.__file__), "_C*.so")))
 R = np.random.RandomState(0)
