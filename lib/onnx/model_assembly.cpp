@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "onnx/external_data_plan.h"
+#include "onnx/subgraph_constants.h"
 #include "onnx/tensor_proto.h"
 #include "pt2onnx/error.h"
 
@@ -133,6 +134,7 @@ AssembledModel assemble_model(GraphBuilder& builder, const ExportOptions& option
   graph->Swap(&builder.main_graph());
   if (graph->name().empty()) graph->set_name("main_graph");
 
+  localize_subgraph_constants(*graph, builder.initializers());
   const std::unordered_set<std::string> live = prune_dead_nodes(*graph);
   // Parameter inputs (--no-params) that nothing reads go too.
   google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> inputs;

@@ -95,6 +95,12 @@ ValueName strided_slice_by_gather(GraphBuilder& g, const ValueName& x,
 
 }  // namespace
 
+ValueName resize_to_sizes(GraphBuilder& g, const ValueName& x, const ValueName& roi,
+                          const ValueName& sizes, const onnx_ir::Attrs& attrs) {
+  const ValueName scales = g.opset() >= 13 ? "" : g.add_constant(at::zeros({0}, at::kFloat));
+  return one(g, "Resize", {x, roi, scales, sizes}, attrs);
+}
+
 ValueName slice(GraphBuilder& g, const ValueName& x, const std::vector<int64_t>& axes,
                 const std::vector<int64_t>& starts, const std::vector<int64_t>& ends,
                 const std::vector<int64_t>& steps) {

@@ -46,6 +46,11 @@ ValueName pad(GraphBuilder& g, const ValueName& x, const std::vector<int64_t>& p
 // input.
 ValueName pad_dynamic(GraphBuilder& g, const ValueName& x, const ValueName& pads,
                       const std::string& mode, double value);
+// Resize to run-time `sizes` (roi given, scales absent): Resize-11 requires a scales input, an
+// empty tensor there; from 13 it is optional and left out, since ONNX 1.17's inference counts an
+// empty scales initializer read inside a Loop or If body as given, and refuses it with sizes.
+ValueName resize_to_sizes(GraphBuilder& g, const ValueName& x, const ValueName& roi,
+                          const ValueName& sizes, const onnx_ir::Attrs& attrs);
 // Shape(x)[axis] as a 0-d int64; folds to a constant when that size is static.
 ValueName dim_size(GraphBuilder& g, const ValueName& x, int64_t axis);
 

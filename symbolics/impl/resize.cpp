@@ -182,8 +182,7 @@ Outputs resize_v11(SymbolicContext& ctx, const UpsampleArgs& a, const char* mode
   // sizes = Shape(x)[0:2] ++ output_size
   ValueName leading = onnx_ops::slice(ctx.builder(), ctx.emit("Shape", {a.x}), {0}, {0}, {2});
   ValueName sizes = ctx.emit("Concat", {leading, *a.sizes}, {{"axis", 0}});
-  const ValueName no_scales = ctx.constant(at::zeros({0}, at::kFloat));
-  return {ctx.emit("Resize", {a.x, roi, no_scales, sizes}, attrs)};
+  return {onnx_ops::resize_to_sizes(ctx.builder(), a.x, roi, sizes, attrs)};
 }
 
 // aten::__interpolate(input, size?, scale_factor?, mode, align_corners?, recompute_scale_factor?,
