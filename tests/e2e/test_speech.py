@@ -197,7 +197,7 @@ class RefusedSpeechModelsTest(ConverterTest):
                             symbol_embedding_dim=64)
         pt = save_torchscript(model, self.path("tacotron2.pt"))
         self.assert_refused(pt, ["--method", "infer", "--shape", "tokens:1x10", "--dtype",
-                                 "tokens:int64", "--dynamic", "tokens:1"], "tacotron2.py:")
+                                 "tokens:int64", "--dynamic", "tokens:1"], "tacotron2.py:1044", "unfold")
 
 
 if __name__ == "__main__":
