@@ -9,7 +9,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 
 PACKAGES=(g++ cmake make ccache clang-format libtorch-dev libonnx-dev libprotobuf-dev
           protobuf-compiler libcli11-dev libspdlog-dev libgtest-dev libssl-dev python3-torch
-          python3-torchvision python3-onnx python3-numpy)
+          python3-torchvision python3-torchaudio python3-onnx python3-numpy)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -38,6 +38,11 @@ void write_back_views(std::shared_ptr<torch::jit::Graph>& graph);
 // Merges inference batch_norm into the preceding convolution (weights must be constants).
 void fold_conv_batchnorm(std::shared_ptr<torch::jit::Graph>& graph);
 
+// Rewrites the sizes library code reads of a packed sequence (its data's rank and feature size,
+// batch_sizes[0], batch_sizes.size(0)) to what they are in LibTorch's packed form, computed
+// from the padded batch and the lengths that stand for it in ONNX.
+void packed_sequence_sizes(std::shared_ptr<torch::jit::Graph>& graph);
+
 // Replaces aten::dim of graph inputs whose rank is known (from --shape) by constants.
 void specialize_input_ranks(std::shared_ptr<torch::jit::Graph>& graph,
                             const std::vector<std::optional<int64_t>>& input_ranks);

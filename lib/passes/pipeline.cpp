@@ -36,6 +36,7 @@ void prepare_graph(std::shared_ptr<torch::jit::Graph>& graph,
   torch::jit::Inline(*graph);                  // calls to submodules and functions
   lower_all_tuples(graph);                     // tuple inputs/outputs/loop-carried values
   specialize_input_ranks(graph, input_ranks);  // x.dim() of inputs with a --shape
+  packed_sequence_sizes(graph);                // nn.LSTM's checks on a packed sequence
   drop_exception_messages(graph);              // f"got {x.shape}" only feeds a raise
   torch::jit::ConstantPropagation(graph);      // also folds branches on constants (training)
   torch::jit::UnrollConstantLoops(graph);      // as freezing does; lists built in them ...

@@ -570,9 +570,31 @@ void bind_through_full_views(SymbolicContext& ctx, const Node& node, const Value
   }
 }
 
-// index_put(self, indices, values, accumulate): a bool mask (Where, or an accumulating add)
-// or one 1-d integer index on one axis (a scatter along that axis).
-Outputs index_put_impl(SymbolicContext& ctx, const Node& node, ScatterOp set_op, ScatterOp add_op) {
+// x[mask] = values (or +=) with values of one row per true position (x[mask]'s shape, or
+// broadcast to it): ScatterND at the NonZero positions. The positions are distinct, so an
+// accumulating write adds to what GatherND reads there.
+ValueName masked_put_rows(SymbolicContext& ctx, const ValueName& x, const ValueName& mask,
+                          int64_t mrank, const ValueName& values, bool accumulate) {
+  auto& g = ctx.builder();
+  const int64_t rank = ctx.require_rank(x);
+  ValueName pos =
+      ctx.emit("Transpose", {ctx.emit("NonZero", {mask})}, {{"perm", std::vector<int64_t>{1, 0}}});
+  ValueName shape = onnx_ops::slice(g, ctx.emit("Shape", {pos}), {0}, {0}, {1});
+  if (mrank < rank) {
+    shape = ctx.emit("Concat",
+                     {shape, onnx_ops::slice(g, ctx.emit("Shape", {x}), {0}, {mrank}, {rank})},
+                     {{"axis", 0}});
+  }
+  ValueName rows = ctx.emit("Expand", {values, shape});
+  if (accumulate) rows = ctx.emit("Add", {ctx.emit("GatherND", {x, pos}), rows});
+  return ctx.emit("ScatterND", {x, pos, rows});
+}
+
+// index_put(self, indices, values, accumulate): a bool mask (Where, or an accumulating add;
+// ScatterND for rows of values where the opset has it) or one 1-d integer index on one axis (a
+// scatter along that axis).
+Outputs index_put_impl(SymbolicContext& ctx, const Node& node, ScatterOp set_op, ScatterOp add_op,
+                       bool scatter_nd) {
   const ValueName x = ctx.input(node, "self");
   const int64_t rank = ctx.require_rank(x);
   const auto type = ctx.require_dtype(x);
@@ -589,8 +611,14 @@ Outputs index_put_impl(SymbolicContext& ctx, const Node& node, ScatterOp set_op,
   if (ctx.dtype(index) == c10::kBool || ctx.dtype(index) == c10::kByte) {
     ValueName mask = ctx.cast(index, c10::kBool);
     const int64_t mrank = ctx.require_rank(mask);
-    if (k != 0 || ctx.rank(values).value_or(1) != 0) {
-      ctx.fail_unsupported("index_put with a mask and non-scalar values");
+    if (k != 0) ctx.fail_unsupported("index_put with a mask on other than the leading axes");
+    if (ctx.rank(values).value_or(1) != 0) {
+      if (!scatter_nd) {
+        ctx.needs_opset(11, "index_put with a mask and non-scalar values (ScatterND)");
+      }
+      ValueName out = masked_put_rows(ctx, x, mask, mrank, values, accumulate);
+      bind_through_full_views(ctx, node, out);
+      return {out};
     }
     // Scalar values: the mask's axes lead; it broadcasts over the trailing ones.
     if (mrank < rank) {
@@ -629,13 +657,13 @@ Outputs index_put_impl(SymbolicContext& ctx, const Node& node, ScatterOp set_op,
 // hacked_twin overloads: Scatter (9) / ScatterElements (11), accumulating as in Note
 // [Scatter-add before opset 16] below 16.
 Outputs index_put_v9(SymbolicContext& ctx, const Node& node) {
-  return index_put_impl(ctx, node, ScatterOp::kScatter9, ScatterOp::kFlatAdd);
+  return index_put_impl(ctx, node, ScatterOp::kScatter9, ScatterOp::kFlatAdd, false);
 }
 Outputs index_put_v11(SymbolicContext& ctx, const Node& node) {
-  return index_put_impl(ctx, node, ScatterOp::kElements11, ScatterOp::kFlatAdd);
+  return index_put_impl(ctx, node, ScatterOp::kElements11, ScatterOp::kFlatAdd, true);
 }
 Outputs index_put_v16(SymbolicContext& ctx, const Node& node) {
-  return index_put_impl(ctx, node, ScatterOp::kElements11, ScatterOp::kElementsAdd16);
+  return index_put_impl(ctx, node, ScatterOp::kElements11, ScatterOp::kElementsAdd16, true);
 }
 
 // aten::embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, sparse,

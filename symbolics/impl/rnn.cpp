@@ -197,6 +197,85 @@ Outputs packed_rnn(SymbolicContext& ctx, const Node& node, Variant v) {
   return Outputs(outs.begin(), outs.end());
 }
 
+bool is_recurrent_kind(const Node& node) {
+  const std::string kind = node.kind().toQualString();
+  return kind == "aten::lstm" || kind == "aten::gru" || kind == "aten::rnn_tanh" ||
+         kind == "aten::rnn_relu";
+}
+
+// The packed data and batch sizes stay the padded batch and the lengths (see
+// _pack_padded_sequence_v9): correct for the recurrent layers and pad_packed_sequence, which
+// take them as such, and for the sizes the packed_sequence_sizes pass rewrote. Any other reader
+// would compute on the wrong tensor, so it is refused at the packing's line.
+void check_packed_readers(SymbolicContext& ctx, const Node& node) {
+  for (size_t out = 0; out < 2; ++out) {
+    for (const torch::jit::Use& use : node.output(out)->uses()) {
+      const Node& reader = *use.user;
+      const std::string kind = reader.kind().toQualString();
+      const bool layer =
+          (is_recurrent_kind(reader) || kind == "aten::_pad_packed_sequence") && use.offset == out;
+      const bool metadata = kind == "prim::dtype" || kind == "prim::device";
+      if (!layer && !metadata) {
+        ctx.fail_unsupported(std::string("the packed sequence's ") +
+                             (out == 0 ? "data" : "batch sizes") + " is read by " + kind +
+                             ": ONNX has no packed sequences, so pt2onnx keeps the padded batch "
+                             "and its lengths, which only recurrent layers, "
+                             "pad_packed_sequence and the packed sizes can read");
+      }
+    }
+  }
+}
+
+// The padded (T, B, F) output of a recurrent layer, cut or zero-padded to `total_length` steps
+// (LibTorch's pad_packed_sequence gives max(lengths) steps, or total_length when given; steps
+// past a sequence's length are zeros in both). Static here: both lengths known.
+std::optional<ValueName> fit_steps_static(SymbolicContext& ctx, const ValueName& x,
+                                          const Node& node) {
+  const auto total = ctx.known_value(ctx.arg(node, "total_length"));
+  const auto shape = ctx.static_shape(x);
+  if (!total || !total->isInt() || !shape || shape->size() != 3 || (*shape)[0] < 0) {
+    return std::nullopt;
+  }
+  const int64_t want = total->toInt(), have = (*shape)[0];
+  if (want == have) return x;
+  if (want < have) return onnx_ops::slice(ctx.builder(), x, {0}, {0}, {want});
+  return onnx_ops::pad(ctx.builder(), x, {0, 0, 0, want - have, 0, 0}, "constant", 0.0);
+}
+
+Outputs pad_packed(SymbolicContext& ctx, const Node& node, bool run_time_lengths) {
+  if (ctx.const_float(node, "padding_value") != 0.0) {
+    ctx.fail_unsupported("pad_packed_sequence with a padding value other than 0");
+  }
+  const Node* producer = node.input(0)->node();
+  const std::string kind = producer->kind().toQualString();
+  if (!is_recurrent_kind(*producer) && kind != "aten::_pack_padded_sequence") {
+    ctx.fail_unsupported(
+        "pad_packed_sequence of a packed sequence not made by pack_padded_sequence and a recurrent "
+        "layer");
+  }
+  ValueName x = ctx.input(node, "data");
+  if (ctx.require_rank(x) != 3) ctx.fail_unsupported("pad_packed_sequence of data not 3-d");
+  std::optional<ValueName> fitted = fit_steps_static(ctx, x, node);
+  if (!fitted) {
+    if (!run_time_lengths) {
+      ctx.needs_opset(11, "pad_packed_sequence to a number of steps known only at run time");
+    }
+    ValueName total = ctx.emit(
+        "Reshape",
+        {ctx.cast(ctx.tensor(ctx.arg(node, "total_length")), c10::kLong), ctx.ints_constant({1})});
+    // total_length zero steps after the input's, then its first total_length steps: no
+    // max(total - steps, 0), which ONNX's Max takes on int64 only from opset 12.
+    ValueName pads = ctx.emit(
+        "Concat", {ctx.ints_constant({0, 0, 0}), total, ctx.ints_constant({0, 0})}, {{"axis", 0}});
+    ValueName padded = onnx_ops::pad_dynamic(ctx.builder(), x, pads, "constant", 0.0);
+    fitted = slice_dynamic_keep_rank(ctx, padded, ctx.ints_constant({0}), total,
+                                     ctx.ints_constant({0}), ctx.ints_constant({1}));
+  }
+  x = *fitted;
+  if (ctx.const_bool(node, "batch_first")) x = batch_first_swap(ctx, x);
+  return {x, ctx.cast(ctx.input(node, "batch_sizes"), c10::kLong)};
+}
+
 }  // namespace
 
 // aten::lstm.input(input, Tensor[] hx, params, ...) -> (output, h_n, c_n): LSTM per layer.
@@ -232,28 +311,20 @@ Outputs rnn_relu_packed_v9(SymbolicContext& ctx, const Node& node) {
 // packed sequences: the "packed" value stays the padded (T, B, F) batch, and batch_sizes becomes
 // the int32 lengths, which the recurrent node takes as sequence_lens.
 Outputs _pack_padded_sequence_v9(SymbolicContext& ctx, const Node& node) {
+  check_packed_readers(ctx, node);
   ValueName x = ctx.input(node, "input");
   if (ctx.const_bool(node, "batch_first")) x = batch_first_swap(ctx, x);
   return {x, ctx.cast(ctx.input(node, "lengths"), c10::kInt)};
 }
 
 // aten::_pad_packed_sequence(data, batch_sizes, batch_first, padding_value, total_length)
-// -> (padded, lengths): the recurrent node's output is padded already (with zeros).
+// -> (padded, lengths): the recurrent node's output is padded already (with zeros), to the
+// input's steps; it is cut or padded to total_length. Run-time lengths need Pad's pads input (11).
 Outputs _pad_packed_sequence_v9(SymbolicContext& ctx, const Node& node) {
-  if (ctx.const_float(node, "padding_value") != 0.0) {
-    ctx.fail_unsupported("pad_packed_sequence with a padding value other than 0");
-  }
-  const Node* producer = node.input(0)->node();
-  const std::string kind = producer->kind().toQualString();
-  if (kind != "aten::lstm" && kind != "aten::gru" && kind != "aten::rnn_tanh" &&
-      kind != "aten::rnn_relu" && kind != "aten::_pack_padded_sequence") {
-    ctx.fail_unsupported(
-        "pad_packed_sequence of a packed sequence not made by pack_padded_sequence and a recurrent "
-        "layer");
-  }
-  ValueName x = ctx.input(node, "data");
-  if (ctx.const_bool(node, "batch_first")) x = batch_first_swap(ctx, x);
-  return {x, ctx.cast(ctx.input(node, "batch_sizes"), c10::kLong)};
+  return pad_packed(ctx, node, false);
+}
+Outputs _pad_packed_sequence_v11(SymbolicContext& ctx, const Node& node) {
+  return pad_packed(ctx, node, true);
 }
 
 }  // namespace pt2onnx::sym

@@ -15,5 +15,6 @@ Outputs rnn_tanh_packed_v9(SymbolicContext& ctx, const Node& node);
 Outputs rnn_relu_packed_v9(SymbolicContext& ctx, const Node& node);
 Outputs _pack_padded_sequence_v9(SymbolicContext& ctx, const Node& node);
 Outputs _pad_packed_sequence_v9(SymbolicContext& ctx, const Node& node);
+Outputs _pad_packed_sequence_v11(SymbolicContext& ctx, const Node& node);
 
 }  // namespace pt2onnx::sym

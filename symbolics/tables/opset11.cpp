@@ -1,6 +1,7 @@
 // Opset 11: Resize-11 (sizes, coordinate modes, cubic); Range; Equal on floats; Round; CumSum;
 // Det; GatherElements and ScatterElements; TopK's largest/sorted; Unique; sequences joined with
-// ConcatFromSequence; If branches of different ranks (squeeze on a dynamic axis).
+// ConcatFromSequence; If branches of different ranks (squeeze on a dynamic axis);
+// pad_packed_sequence to a run-time length (Pad's pads input).
 #include "symbolics/impl/all.h"
 #include "symbolics/tables/tables.h"
 
@@ -49,6 +50,9 @@ void register_opset11(SymbolicTable& t) {
   t.add("aten::upsample_trilinear3d", upsample_linear_v11);
   t.add("aten::upsample_bicubic2d", upsample_bicubic2d_v11);
   t.add("aten::__interpolate", interpolate_v11);
+
+  // ---- rnn.cpp
+  t.add("aten::_pad_packed_sequence", _pad_packed_sequence_v11);
 
   // ---- shape.cpp
   t.add("aten::repeat_interleave", repeat_interleave_v11);

@@ -111,6 +111,21 @@ class ZeroInput(nn.Module):
         return x.zero_(), x
 
 
+class MaskedRowWrites(nn.Module):
+    """x[mask] = rows and x[mask] += rows, with one row per true position (Tacotron2's
+    `mel_specgram_lengths[~finished] += 1`, and its 2-d form)."""
+
+    def forward(self, x):
+        y = x.clone()
+        keep = y[:, 0] > 0
+        y[keep] = y[keep] * 2.0 + 1.0
+        lengths = torch.zeros(x.shape[0], dtype=torch.long)
+        lengths[~keep] += 1
+        z = x.clone()
+        z[x > 0.5] += x[x > 0.5] * 3.0
+        return y, lengths, z
+
+
 class WritesTest(ConverterTest):
     def check_both_modes(self, module, make_inputs, shape_args, dims, opsets=(11, 17)):
         for mode in ("script", "trace"):
@@ -148,6 +163,18 @@ class WritesTest(ConverterTest):
                         convert(pt, out, "--opset", opset, "--shape", "x:2x3x4",
                                 "--dynamic", "x:0,1,2")
                         self.check_matches_torch(pt, out, ["x"], [[f32(2, 3, 4)], [f32(3, 1, 5)]])
+
+    def test_masked_write_of_rows(self):
+        # Rows written at a mask's positions are ScatterND at NonZero's positions (opset 11);
+        # at 9 it is refused naming 11. Scripted at two batch sizes (different true counts).
+        self.check_both_modes(MaskedRowWrites(), lambda n: [f32(n, 4)],
+                              lambda n: ["--shape", f"x:{n}x4"], (6, 9), opsets=(11, 13, 17))
+        pt = save_torchscript(MaskedRowWrites(), self.path("rows.pt"))
+        out = self.path("rows_9.onnx")
+        proc = convert(pt, out, "--opset", 9, "--shape", "x:6x4", check=False)
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        self.assertIn("needs opset 11", proc.stderr)
+        self.assertFalse(out.exists())
 
     def test_inplace_arithmetic_on_slices(self):
         self.check_both_modes(InplaceOnSlice(), lambda n: [f32(n, 4)],
