@@ -42,6 +42,12 @@ ValueName index_along(SymbolicContext& ctx, const ValueName& index, int64_t dim,
   return ctx.emit("Expand", {ctx.emit("Reshape", {index, ctx.ints_constant(s)}), shape});
 }
 
+// The index of each true (non-zero) element of x, one row of x's rank per element:
+// Transpose(NonZero), [count, rank], what torch.nonzero and ScatterND/GatherND take.
+ValueName nonzero_rows(SymbolicContext& ctx, const ValueName& x) {
+  return ctx.emit("Transpose", {ctx.emit("NonZero", {x})}, {{"perm", std::vector<int64_t>{1, 0}}});
+}
+
 // The positions where a 1-d mask is true, as a 1-d int64 (NonZero; ONNX's Compress would do
 // the same but its output has no inferred rank).
 ValueName true_positions(SymbolicContext& ctx, const ValueName& mask) {
@@ -423,8 +429,7 @@ Outputs where_v9(SymbolicContext& ctx, const Node& node) {
 
 // aten::nonzero(self): Transpose(NonZero) -> [N, rank].
 Outputs nonzero_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.emit("Transpose", {ctx.emit("NonZero", {ctx.input(node, "self")})},
-                   {{"perm", std::vector<int64_t>{1, 0}}})};
+  return {nonzero_rows(ctx, ctx.input(node, "self"))};
 }
 
 // aten::nonzero_numpy(self) -> Tensor[]: the rows of NonZero.
@@ -455,8 +460,7 @@ Outputs masked_scatter_v11(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
   ValueName mask = ctx.cast(ctx.input(node, "mask"), c10::kBool);
   mask = ctx.emit("Expand", {mask, ctx.emit("Shape", {x})});
-  ValueName pos =
-      ctx.emit("Transpose", {ctx.emit("NonZero", {mask})}, {{"perm", std::vector<int64_t>{1, 0}}});
+  ValueName pos = nonzero_rows(ctx, mask);
   auto& g = ctx.builder();
   ValueName count = onnx_ops::unsqueeze(g, onnx_ops::dim_size(g, pos, 0), {0});
   ValueName src = ctx.emit("Reshape", {ctx.cast(ctx.input(node, "source"), ctx.require_dtype(x)),
@@ -577,8 +581,7 @@ ValueName masked_put_rows(SymbolicContext& ctx, const ValueName& x, const ValueN
                           int64_t mrank, const ValueName& values, bool accumulate) {
   auto& g = ctx.builder();
   const int64_t rank = ctx.require_rank(x);
-  ValueName pos =
-      ctx.emit("Transpose", {ctx.emit("NonZero", {mask})}, {{"perm", std::vector<int64_t>{1, 0}}});
+  ValueName pos = nonzero_rows(ctx, mask);
   ValueName shape = onnx_ops::slice(g, ctx.emit("Shape", {pos}), {0}, {0}, {1});
   if (mrank < rank) {
     shape = ctx.emit("Concat",
