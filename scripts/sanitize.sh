@@ -33,15 +33,30 @@ export PT2ONNX="$PWD/$BUILD_DIR/pt2onnx"
 export ORT_RUN="$PWD/tests/tools/ort_run/ort_run.mjs"
 status=0
 cd tests/e2e
+# The files run JOBS at a time (each is one Python process driving the binary); a file's result
+# is its log's last line, so the report lists them in order whatever order they finish in.
+run_file() {
+  local t=$1 name="e2e.${1%.py}"
+  if nice -n 10 /usr/bin/python3 -m unittest "${t%.py}" >"$logs/../$name.log" 2>&1; then
+    echo "ok    $name" >"$logs/../$name.result"
+  else
+    echo "FAIL  $name (see $BUILD_DIR/$name.log)" >"$logs/../$name.result"
+  fi
+}
+files=()
 for t in test_*.py; do
   name="e2e.${t%.py}"
   [[ "$name" =~ $regex ]] || continue
-  if nice -n 10 /usr/bin/python3 -m unittest "${t%.py}" >"$logs/../$name.log" 2>&1; then
-    echo "ok    $name"
-  else
-    echo "FAIL  $name (see $BUILD_DIR/$name.log)"
-    status=1
-  fi
+  files+=("$t")
+  rm -f "$logs/../$name.result"
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
+  run_file "$t" &
+done
+wait
+for t in "${files[@]}"; do
+  result="$logs/../e2e.${t%.py}.result"
+  cat "$result"
+  grep -q '^ok' "$result" || status=1
 done
 cd ../..
 end=$(date +%s)
