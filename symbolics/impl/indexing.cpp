@@ -21,6 +21,37 @@ bool has_arg(const Node& node, const char* name) {
   return node.maybeSchema() != nullptr && node.maybeSchema()->argumentIndexWithName(name);
 }
 
+// The indices list of index and index_put (Tensor?[] or Tensor[]): one entry per leading
+// axis, none where the axis is not indexed.
+std::vector<std::optional<ValueName>> index_list(SymbolicContext& ctx, const Node& node) {
+  const torch::jit::Value* list = ctx.arg(node, "indices");
+  std::vector<std::optional<ValueName>> idx;
+  // Freezing folds a list of constant indices (x[torch.tensor([0, 2])]) into one constant.
+  if (auto known = ctx.known_value(list); known && known->isList()) {
+    for (const c10::IValue& item : known->toListRef()) {
+      if (item.isTensor()) {
+        idx.push_back(ctx.constant(item.toTensor()));
+      } else {
+        idx.push_back(std::nullopt);
+      }
+    }
+    return idx;
+  }
+  if (list->node()->kind() == c10::prim::ListConstruct) {
+    for (const auto* v : list->node()->inputs()) {
+      if (v->type()->kind() == c10::TypeKind::NoneType ||
+          ctx.lowered(v).kind == Lowered::Kind::kNone) {
+        idx.push_back(std::nullopt);
+      } else {
+        idx.push_back(ctx.tensor(v));
+      }
+    }
+  } else {
+    for (const auto& t : ctx.input_list(node, "indices")) idx.push_back(t);
+  }
+  return idx;
+}
+
 // Negative indices wrapped: idx + (idx < 0) * size (size a 0-d int64).
 ValueName wrap_indices(SymbolicContext& ctx, const ValueName& idx, const ValueName& size) {
   ValueName neg = ctx.cast(ctx.emit("Less", {idx, ctx.int_constant(0)}), c10::kLong);
@@ -132,18 +163,7 @@ Outputs take_v9(SymbolicContext& ctx, const Node& node) {
 Outputs index_v9(SymbolicContext& ctx, const Node& node) {
   ValueName x = ctx.input(node, "self");
   auto& g = ctx.builder();
-  const torch::jit::Value* list = ctx.arg(node, "indices");
-  if (list->node()->kind() != c10::prim::ListConstruct)
-    ctx.fail_unsupported("index with a list built at run time");
-  std::vector<std::optional<ValueName>> idx;
-  for (const auto* v : list->node()->inputs()) {
-    if (v->type()->kind() == c10::TypeKind::NoneType ||
-        ctx.lowered(v).kind == Lowered::Kind::kNone) {
-      idx.push_back(std::nullopt);
-    } else {
-      idx.push_back(ctx.tensor(v));
-    }
-  }
+  auto idx = index_list(ctx, node);
   std::vector<int64_t> axes;
   for (size_t i = 0; i < idx.size(); ++i) {
     if (idx[i]) axes.push_back(static_cast<int64_t>(i));
@@ -539,25 +559,6 @@ Outputs embedding_renorm_v9(SymbolicContext& ctx, const Node& node) {
 
 namespace {
 
-// The indices list of index_put (Tensor?[] or Tensor[]): one entry per leading axis.
-std::vector<std::optional<ValueName>> index_list(SymbolicContext& ctx, const Node& node) {
-  const torch::jit::Value* list = ctx.arg(node, "indices");
-  std::vector<std::optional<ValueName>> idx;
-  if (list->node()->kind() == c10::prim::ListConstruct) {
-    for (const auto* v : list->node()->inputs()) {
-      if (v->type()->kind() == c10::TypeKind::NoneType ||
-          ctx.lowered(v).kind == Lowered::Kind::kNone) {
-        idx.push_back(std::nullopt);
-      } else {
-        idx.push_back(ctx.tensor(v));
-      }
-    }
-  } else {
-    for (const auto& t : ctx.input_list(node, "indices")) idx.push_back(t);
-  }
-  return idx;
-}
-
 // After an in-place write into `self`, a full-range aten::slice view of another tensor is that
 // tensor: later readers of the base see the write too (x[:, i] = v is index_put_ on
 // slice(x, 0)).
@@ -593,9 +594,99 @@ ValueName masked_put_rows(SymbolicContext& ctx, const ValueName& x, const ValueN
   return ctx.emit("ScatterND", {x, pos, rows});
 }
 
+// The shape of `v` with axes [p, p + n) merged into one (n = 0 inserts a 1 there): a constant
+// where v's shape is static, so that the scatters below still see static shapes.
+ValueName merged_shape(SymbolicContext& ctx, const ValueName& v, int64_t p, int64_t n) {
+  const int64_t rank = ctx.require_rank(v);
+  if (auto s = ctx.static_shape(v)) {
+    std::vector<int64_t> out(s->begin(), s->begin() + p);
+    int64_t merged = 1;
+    for (int64_t i = p; i < p + n; ++i) merged *= (*s)[static_cast<size_t>(i)];
+    out.push_back(merged);
+    out.insert(out.end(), s->begin() + p + n, s->end());
+    return ctx.ints_constant(out);
+  }
+  auto& g = ctx.builder();
+  ValueName shape = ctx.emit("Shape", {v});
+  std::vector<ValueName> parts;
+  if (p > 0) parts.push_back(onnx_ops::slice(g, shape, {0}, {0}, {p}));
+  parts.push_back(ctx.ints_constant({n == 0 ? 1 : -1}));
+  if (p + n < rank) parts.push_back(onnx_ops::slice(g, shape, {0}, {p + n}, {rank}));
+  return parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}});
+}
+
+// Shape(x) with axes [p, p + m) replaced by the shape of `index`: the shape of x[..., i, j, ...].
+ValueName indexed_shape(SymbolicContext& ctx, const ValueName& x, int64_t p, int64_t m,
+                        const ValueName& index) {
+  const int64_t rank = ctx.require_rank(x);
+  auto xs = ctx.static_shape(x);
+  auto is = ctx.static_shape(index);
+  if (xs && is) {
+    std::vector<int64_t> out(xs->begin(), xs->begin() + p);
+    out.insert(out.end(), is->begin(), is->end());
+    out.insert(out.end(), xs->begin() + p + m, xs->end());
+    return ctx.ints_constant(out);
+  }
+  auto& g = ctx.builder();
+  ValueName shape = ctx.emit("Shape", {x});
+  std::vector<ValueName> parts;
+  if (p > 0) parts.push_back(onnx_ops::slice(g, shape, {0}, {0}, {p}));
+  parts.push_back(ctx.emit("Shape", {index}));
+  if (p + m < rank) parts.push_back(onnx_ops::slice(g, shape, {0}, {p + m}, {rank}));
+  return parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}});
+}
+
+// x[..., i0, i1, ...] = values (or +=) with integer index tensors on the adjacent axes
+// [p, p + m): the indices are broadcast together and turned into one row-major position over
+// those axes, x is viewed with them merged into one axis, and the write is a scatter along that
+// axis with the positions flattened to 1-d. One path for every count and rank of indices, and an
+// accumulating write keeps summing repeated positions (as LibTorch does) at every opset.
+ValueName put_at_indices(SymbolicContext& ctx, const ValueName& x, int64_t p,
+                         std::vector<ValueName> index, const ValueName& values, bool accumulate,
+                         ScatterOp set_op, ScatterOp add_op) {
+  auto& g = ctx.builder();
+  const int64_t rank = ctx.require_rank(x);
+  const auto m = static_cast<int64_t>(index.size());
+  for (int64_t j = 0; j < m; ++j) {
+    index[j] = wrap_indices(ctx, ctx.cast(index[j], c10::kLong), onnx_ops::dim_size(g, x, p + j));
+  }
+  if (m > 1) {
+    ValueName sum = index[0];
+    for (int64_t j = 1; j < m; ++j) sum = ctx.emit("Add", {sum, index[j]});
+    ValueName common = ctx.emit("Shape", {sum});
+    for (auto& i : index) i = ctx.emit("Expand", {i, common});
+  }
+  ValueName position = index[m - 1];
+  std::optional<ValueName> stride;
+  for (int64_t j = m - 2; j >= 0; --j) {
+    ValueName size = onnx_ops::dim_size(g, x, p + j + 1);
+    stride = stride ? ctx.emit("Mul", {*stride, size}) : size;
+    position = ctx.emit("Add", {position, ctx.emit("Mul", {index[j], *stride})});
+  }
+  const int64_t irank = ctx.require_rank(position);
+  ValueName src = ctx.emit("Expand", {values, indexed_shape(ctx, x, p, m, position)});
+  ValueName target = x;
+  if (m > 1 || irank != 1) {
+    position = ctx.emit("Reshape", {position, ctx.ints_constant({-1})});
+    src = ctx.emit("Reshape", {src, merged_shape(ctx, src, p, irank)});
+    if (m > 1) target = ctx.emit("Reshape", {x, merged_shape(ctx, x, p, m)});
+  }
+  const int64_t frank = rank - m + 1;
+  auto ss = ctx.static_shape(src);
+  ValueName src_shape = ss ? ctx.ints_constant(*ss) : ctx.emit("Shape", {src});
+  ValueName full = index_along(ctx, position, p, frank, src_shape);
+  ValueName out =
+      scatter_elements(ctx, accumulate ? add_op : set_op, target, p, full, src, accumulate);
+  if (m > 1) {
+    auto xs = ctx.static_shape(x);
+    out = ctx.emit("Reshape", {out, xs ? ctx.ints_constant(*xs) : ctx.emit("Shape", {x})});
+  }
+  return out;
+}
+
 // index_put(self, indices, values, accumulate): a bool mask (Where, or an accumulating add;
-// ScatterND for rows of values where the opset has it) or one 1-d integer index on one axis (a
-// scatter along that axis).
+// ScatterND for rows of values where the opset has it) or integer index tensors on adjacent
+// axes (put_at_indices).
 Outputs index_put_impl(SymbolicContext& ctx, const Node& node, ScatterOp set_op, ScatterOp add_op,
                        bool scatter_nd) {
   const ValueName x = ctx.input(node, "self");
@@ -608,11 +699,13 @@ Outputs index_put_impl(SymbolicContext& ctx, const Node& node, ScatterOp set_op,
   for (size_t i = 0; i < idx.size(); ++i) {
     if (idx[i]) axes.push_back(static_cast<int64_t>(i));
   }
-  if (axes.size() != 1) ctx.fail_unsupported("index_put with other than one index tensor");
-  const int64_t k = axes[0];
-  ValueName index = *idx[k];
-  if (ctx.dtype(index) == c10::kBool || ctx.dtype(index) == c10::kByte) {
-    ValueName mask = ctx.cast(index, c10::kBool);
+  if (axes.empty()) ctx.fail_unsupported("index_put without an index tensor");
+  auto is_mask = [&](const ValueName& i) {
+    return ctx.dtype(i) == c10::kBool || ctx.dtype(i) == c10::kByte;
+  };
+  if (axes.size() == 1 && is_mask(*idx[axes[0]])) {
+    const int64_t k = axes[0];
+    ValueName mask = ctx.cast(*idx[k], c10::kBool);
     const int64_t mrank = ctx.require_rank(mask);
     if (k != 0) ctx.fail_unsupported("index_put with a mask on other than the leading axes");
     if (ctx.rank(values).value_or(1) != 0) {
@@ -636,20 +729,16 @@ Outputs index_put_impl(SymbolicContext& ctx, const Node& node, ScatterOp set_op,
     bind_through_full_views(ctx, node, out);
     return {out};
   }
-  ValueName i1 = ctx.cast(index, c10::kLong);
-  if (ctx.require_rank(i1) != 1) ctx.fail_unsupported("index_put with a multi-dimensional index");
-  i1 = wrap_indices(ctx, i1, onnx_ops::dim_size(ctx.builder(), x, k));
-  // The shape of x[..., index, ...]: Shape(x) with axis k replaced by the index length.
-  auto& g = ctx.builder();
-  ValueName shape = ctx.emit("Shape", {x});
-  std::vector<ValueName> parts;
-  if (k > 0) parts.push_back(onnx_ops::slice(g, shape, {0}, {0}, {k}));
-  parts.push_back(ctx.emit("Shape", {i1}));
-  if (k + 1 < rank) parts.push_back(onnx_ops::slice(g, shape, {0}, {k + 1}, {rank}));
-  ValueName sel_shape = parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}});
-  ValueName src = ctx.emit("Expand", {values, sel_shape});
-  ValueName full = index_along(ctx, i1, k, rank, sel_shape);
-  ValueName out = scatter_elements(ctx, accumulate ? add_op : set_op, x, k, full, src, accumulate);
+  std::vector<ValueName> index;
+  for (int64_t a : axes) {
+    if (is_mask(*idx[a])) ctx.fail_unsupported("index_put with a mask among several indices");
+    index.push_back(*idx[a]);
+  }
+  if (axes.back() - axes.front() + 1 != static_cast<int64_t>(axes.size())) {
+    // LibTorch then moves the indexed axes to the front of x[...]; not written here.
+    ctx.fail_unsupported("index_put with index tensors on axes that are not adjacent");
+  }
+  ValueName out = put_at_indices(ctx, x, axes.front(), index, values, accumulate, set_op, add_op);
   bind_through_full_views(ctx, node, out);
   return {out};
 }

@@ -111,6 +111,29 @@ class ZeroInput(nn.Module):
         return x.zero_(), x
 
 
+class MultiIndexWrites(nn.Module):
+    """Writes at integer index tensors: two on the leading axes, two adjacent ones after a
+    slice (one negative), and one 2-d index."""
+
+    def forward(self, x):
+        y = x.clone()
+        y[torch.tensor([0, 1]), torch.tensor([1, 3])] = 7.0
+        y[:, torch.tensor([0, 2, 2]), torch.tensor([4, -1, 0])] += x[:, 0, :3] * 2.0
+        i = torch.tensor([[0, 1], [1, 0]])
+        y[i] = y[i] * 0.5
+        return y
+
+
+class AccumulateAtRepeatedPositions(nn.Module):
+    """index_put_ with accumulate=True where positions repeat: LibTorch sums every value."""
+
+    def forward(self, x):
+        z = x.clone()
+        z.index_put_((torch.tensor([1, 0, 1]), torch.tensor([2, 3, 2])), x[:3, 0, :] + 1.0,
+                     accumulate=True)
+        return z
+
+
 class MaskedRowWrites(nn.Module):
     """x[mask] = rows and x[mask] += rows, with one row per true position (Tacotron2's
     `mel_specgram_lengths[~finished] += 1`, and its 2-d form)."""
@@ -174,6 +197,31 @@ class WritesTest(ConverterTest):
         proc = convert(pt, out, "--opset", 9, "--shape", "x:6x4", check=False)
         self.assertEqual(proc.returncode, 4, proc.stderr)
         self.assertIn("needs opset 11", proc.stderr)
+        self.assertFalse(out.exists())
+
+    def test_writes_at_several_index_tensors(self):
+        # x[i, j] = v and x[:, i, j] += v, and a 2-d index: one scatter along the indexed axes
+        # merged into one, at every opset.
+        self.check_both_modes(MultiIndexWrites(), lambda n: [f32(n, 4, 5)],
+                              lambda n: ["--shape", f"x:{n}x4x5"], (3, 5), opsets=(11, 13, 17))
+        # At 9 static only: the write into the x[:, ...] slice needs Range on a dynamic batch.
+        pt = save_torchscript(MultiIndexWrites(), self.path("multi.pt"))
+        out = self.path("multi_9.onnx")
+        convert(pt, out, "--opset", 9, "--shape", "x:3x4x5")
+        self.check_matches_torch(pt, out, ["x"], [[f32(3, 4, 5)]])
+        # Repeated positions add up, on dynamic shapes from opset 16 (ScatterElements' add) and
+        # on static ones below; a dynamic batch below 16 is refused naming 16.
+        self.check_both_modes(AccumulateAtRepeatedPositions(), lambda n: [f32(n, 4, 5)],
+                              lambda n: ["--shape", f"x:{n}x4x5"], (3, 5), opsets=(16, 17))
+        pt = save_torchscript(AccumulateAtRepeatedPositions(), self.path("acc.pt"))
+        out = self.path("acc_11.onnx")
+        convert(pt, out, "--opset", 11, "--shape", "x:3x4x5")
+        self.check_matches_torch(pt, out, ["x"], [[f32(3, 4, 5)]])
+        out = self.path("acc_11_dynamic.onnx")
+        proc = convert(pt, out, "--opset", 11, "--shape", "x:3x4x5", "--dynamic", "x:0",
+                       check=False)
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        self.assertIn("needs opset 16", proc.stderr)
         self.assertFalse(out.exists())
 
     def test_inplace_arithmetic_on_slices(self):
