@@ -8,6 +8,7 @@
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "onnx/ops.h"
@@ -50,6 +51,28 @@ std::vector<std::optional<ValueName>> index_list(SymbolicContext& ctx, const Nod
     for (const auto& t : ctx.input_list(node, "indices")) idx.push_back(t);
   }
   return idx;
+}
+
+// The permutation that puts `axes` (ascending) first and the other axes after them, in order.
+std::vector<int64_t> indexed_axes_first(const std::vector<int64_t>& axes, int64_t rank) {
+  std::vector<int64_t> perm = axes;
+  for (int64_t a = 0; a < rank; ++a) {
+    if (std::find(axes.begin(), axes.end(), a) == axes.end()) perm.push_back(a);
+  }
+  return perm;
+}
+
+std::vector<int64_t> inverse_permutation(const std::vector<int64_t>& perm) {
+  std::vector<int64_t> inv(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i)
+    inv[static_cast<size_t>(perm[i])] = static_cast<int64_t>(i);
+  return inv;
+}
+
+// A bool index is a mask, and so is a uint8 one (LibTorch's deprecated form of it).
+bool is_mask_index(SymbolicContext& ctx, const ValueName& index) {
+  const auto type = ctx.dtype(index);
+  return type == c10::kBool || type == c10::kByte;
 }
 
 // Negative indices wrapped: idx + (idx < 0) * size (size a 0-d int64).
@@ -159,7 +182,8 @@ Outputs take_v9(SymbolicContext& ctx, const Node& node) {
 // input. Integer
 // indices on adjacent axes k..k+n-1: the axes merged by a Reshape and one Gather with the
 // linear index sum(i_j * stride_j) (sizes read at run time), which puts the broadcast index
-// shape at axis k as torch does.
+// shape at axis k as torch does. Index tensors on axes that are not adjacent are first moved to
+// the front, where torch puts their broadcast shape.
 Outputs index_v9(SymbolicContext& ctx, const Node& node) {
   ValueName x = ctx.input(node, "self");
   auto& g = ctx.builder();
@@ -171,8 +195,8 @@ Outputs index_v9(SymbolicContext& ctx, const Node& node) {
   if (axes.empty()) return {x};
   const int64_t rank = ctx.require_rank(x);
   // Boolean mask.
-  if (axes.size() == 1 && ctx.dtype(*idx[axes[0]]) == c10::kBool) {
-    const ValueName mask = *idx[axes[0]];
+  if (axes.size() == 1 && is_mask_index(ctx, *idx[axes[0]])) {
+    const ValueName mask = ctx.cast(*idx[axes[0]], c10::kBool);
     const int64_t mrank = ctx.require_rank(mask);
     if (mrank == 1)
       return {ctx.emit("Gather", {x, true_positions(ctx, mask)}, {{"axis", axes[0]}})};
@@ -183,8 +207,19 @@ Outputs index_v9(SymbolicContext& ctx, const Node& node) {
     }
     ctx.fail_unsupported("index with a multi-dimensional mask over part of the input");
   }
-  for (size_t i = 1; i < axes.size(); ++i) {
-    if (axes[i] != axes[i - 1] + 1) ctx.fail_unsupported("index with non-adjacent index tensors");
+  for (int64_t a : axes) {
+    if (is_mask_index(ctx, *idx[static_cast<size_t>(a)]))
+      ctx.fail_unsupported("index with a mask among several indices");
+  }
+  if (axes.back() - axes.front() + 1 != static_cast<int64_t>(axes.size())) {
+    // Index tensors on axes that are not adjacent (x[i, :, j]): the broadcast index axes come
+    // first in the result, so the indexed axes are moved to the front and indexed there.
+    const std::vector<int64_t> perm = indexed_axes_first(axes, rank);
+    x = ctx.emit("Transpose", {x}, {{"perm", perm}});
+    std::vector<std::optional<ValueName>> moved;
+    for (int64_t a : axes) moved.push_back(idx[static_cast<size_t>(a)]);
+    idx = moved;
+    for (size_t i = 0; i < axes.size(); ++i) axes[i] = static_cast<int64_t>(i);
   }
   const int64_t k = axes.front();
   const int64_t n = static_cast<int64_t>(axes.size());
@@ -363,6 +398,25 @@ Outputs index_scatter(SymbolicContext& ctx, const Node& node, ScatterOp op, bool
   if (ctx.rank(src) == 0 && rank > 0)
     ctx.fail_unsupported("index_copy/index_add with a 0-d source");
   ValueName idx = index_1d(ctx, ctx.input(node, "index"));
+  const int64_t srank = ctx.require_rank(src);
+  if (srank > 0 && srank < rank) {
+    // A source of lower rank: LibTorch broadcasts each of its slices along dim (its other axes)
+    // against x's slice from the right, so the missing axes are unit axes placed before those,
+    // with dim itself kept where it is.
+    if (dim >= srank) ctx.fail_unsupported("index_copy/index_add with a source that lacks dim");
+    ValueName front = src;
+    if (dim != 0) {
+      const std::vector<int64_t> perm = indexed_axes_first({dim}, srank);
+      front = ctx.emit("Transpose", {src}, {{"perm", perm}});
+    }
+    std::vector<int64_t> unit_axes;
+    for (int64_t a = 1; a <= rank - srank; ++a) unit_axes.push_back(a);
+    src = onnx_ops::unsqueeze(ctx.builder(), front, unit_axes);
+    if (dim != 0) {
+      const std::vector<int64_t> back = inverse_permutation(indexed_axes_first({dim}, rank));
+      src = ctx.emit("Transpose", {src}, {{"perm", back}});
+    }
+  }
   if (rank > 0) {
     // torch broadcasts the source over the other axes (a source of size 1 there updates every
     // row): Expand it against x's shape with the indexed axis left at 1.
@@ -700,10 +754,7 @@ Outputs index_put_impl(SymbolicContext& ctx, const Node& node, ScatterOp set_op,
     if (idx[i]) axes.push_back(static_cast<int64_t>(i));
   }
   if (axes.empty()) ctx.fail_unsupported("index_put without an index tensor");
-  auto is_mask = [&](const ValueName& i) {
-    return ctx.dtype(i) == c10::kBool || ctx.dtype(i) == c10::kByte;
-  };
-  if (axes.size() == 1 && is_mask(*idx[axes[0]])) {
+  if (axes.size() == 1 && is_mask_index(ctx, *idx[axes[0]])) {
     const int64_t k = axes[0];
     ValueName mask = ctx.cast(*idx[k], c10::kBool);
     const int64_t mrank = ctx.require_rank(mask);
@@ -731,14 +782,21 @@ Outputs index_put_impl(SymbolicContext& ctx, const Node& node, ScatterOp set_op,
   }
   std::vector<ValueName> index;
   for (int64_t a : axes) {
-    if (is_mask(*idx[a])) ctx.fail_unsupported("index_put with a mask among several indices");
+    if (is_mask_index(ctx, *idx[a]))
+      ctx.fail_unsupported("index_put with a mask among several indices");
     index.push_back(*idx[a]);
   }
-  if (axes.back() - axes.front() + 1 != static_cast<int64_t>(axes.size())) {
-    // LibTorch then moves the indexed axes to the front of x[...]; not written here.
-    ctx.fail_unsupported("index_put with index tensors on axes that are not adjacent");
+  ValueName out;
+  if (axes.back() - axes.front() + 1 == static_cast<int64_t>(axes.size())) {
+    out = put_at_indices(ctx, x, axes.front(), index, values, accumulate, set_op, add_op);
+  } else {
+    // Index tensors on axes that are not adjacent (x[i, :, j]): LibTorch puts the broadcast
+    // index axes first in x[...], so x is transposed to have the indexed axes lead.
+    const std::vector<int64_t> perm = indexed_axes_first(axes, rank);
+    ValueName xt = ctx.emit("Transpose", {x}, {{"perm", perm}});
+    ValueName put = put_at_indices(ctx, xt, 0, index, values, accumulate, set_op, add_op);
+    out = ctx.emit("Transpose", {put}, {{"perm", inverse_permutation(perm)}});
   }
-  ValueName out = put_at_indices(ctx, x, axes.front(), index, values, accumulate, set_op, add_op);
   bind_through_full_views(ctx, node, out);
   return {out};
 }

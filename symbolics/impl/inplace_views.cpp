@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "onnx/ops.h"
+#include "symbolics/aliasing.h"
 #include "symbolics/context.h"
 #include "symbolics/symbolic.h"
 
@@ -95,8 +96,14 @@ Outputs copy_into_view(SymbolicContext& ctx, const Node& node, const char* scatt
                {{"axis", 0}});
   const ValueName result = ctx.emit("Reshape", {written, ctx.emit("Shape", {base})});
 
-  // Later readers of the base and of the views see the write.
+  // Later readers of the base and of the views see the write. A base that is the result of
+  // in-place ops (`y1 = y.index_put_(...)`, as a trace records `y[i] = a; y[:, j] = b`) is the
+  // storage of the tensor they wrote, which takes the write too.
   ctx.bind(base_value, result);
+  for (const torch::jit::Value* v = base_value;
+       !written_tensors(*v->node()).empty() && aliases_input(*v->node()); v = v->node()->input(0)) {
+    ctx.bind(v->node()->input(0), result);
+  }
   for (const Node* step : chain) ctx.convert_again(*step);
   return {ctx.tensor(view)};
 }

@@ -61,8 +61,13 @@ def dropout_stats(test, got, expected, label):
 CASES = [
     # indexing
     Case("index", "x, i, m", "return x[i], x[:, i[:2]], x[i, i], x[m], x[1:, i[:3]][:, 0]", [F32(3, 4), IDX[:3], BOOL(3, 4)], 9),
+    # Constant indices, which freezing folds into one constant list: a uint8 mask is a mask, and
+    # index tensors on axes that are not adjacent put their broadcast shape first.
+    Case("index_constant_lists", "x", "return x[torch.tensor([0, 1, 0], dtype=torch.uint8)], x[torch.tensor([True, False, True])], x[torch.tensor([[0, 2], [1, 1]]), :, torch.tensor([2, 1])], x[:, torch.tensor([0, 3]), torch.tensor([1, -1])]", [F32(3, 4, 5)], 9),
     Case("index_put", "x, i, v", "y = x.clone()\n    y[i] = v\n    z = x.clone()\n    z[z > 0] = 0.0\n    w = x.clone()\n    w[:, 1] = v[0, 0]\n    w[1:, 2:] = v[:, :2]\n    u = x.clone()\n    u.index_put_((i,), v, accumulate=True)\n    return y, z, w, u", [F32(3, 4), np.array([2, 0], np.int64), F32(2, 4)], 11),
     Case("index_put_9", "x, v", "y = x.clone()\n    y[y > 0] = 0.0\n    z = x.clone()\n    z[:, 1] = v\n    return y, z", [F32(3, 4), F32(3)], 9, highest=10),
+    # A source of lower rank: each of its slices along dim broadcasts against x's slice.
+    Case("index_add_low_rank_source", "x, i, s, j, t", "return x.index_add(0, i, s), x.index_add(1, j, t)", [F32(5, 4, 3), np.array([0, 2, 3, 1, 4], np.int64), F32(5, 1), np.array([0, 2], np.int64), F32(3, 2)], 9),
     Case("index_ops", "x, i, s", "return torch.index_select(x, 1, i), x.index_add(0, i[:2], s), x.index_copy(0, i[:2], s), x.index_fill(1, i[:2], -1.0)", [F32(3, 4), np.array([2, 1, 3], np.int64), F32(2, 4)], 9),
     Case("gather_scatter", "x, i, s", "return torch.gather(x, 1, i), torch.scatter(x, 1, i, s), torch.scatter(x, 1, i, 2.5), torch.scatter_add(x, 1, i, s), x.scatter_add(0, i[:1], s[:1])", [F32(3, 4), np.array([[0, 1], [3, 2], [1, 0]], np.int64), F32(3, 2)], 11),
     Case("scatter_reduce", "x, i, s", "return x.scatter_reduce(1, i, s, 'sum'), x.scatter_reduce(0, i, s, 'prod'), torch.scatter_reduce(x, 1, i, s, reduce='sum', include_self=True)", [F32(3, 4), np.array([[0, 1, 0], [2, 0, 2], [1, 1, 1]], np.int64), F32(3, 3)], 16),

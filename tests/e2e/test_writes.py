@@ -113,7 +113,8 @@ class ZeroInput(nn.Module):
 
 class MultiIndexWrites(nn.Module):
     """Writes at integer index tensors: two on the leading axes, two adjacent ones after a
-    slice (one negative), and one 2-d index."""
+    slice (one negative), one 2-d index, and two on axes that are not adjacent (written and
+    read)."""
 
     def forward(self, x):
         y = x.clone()
@@ -121,7 +122,8 @@ class MultiIndexWrites(nn.Module):
         y[:, torch.tensor([0, 2, 2]), torch.tensor([4, -1, 0])] += x[:, 0, :3] * 2.0
         i = torch.tensor([[0, 1], [1, 0]])
         y[i] = y[i] * 0.5
-        return y
+        y[torch.tensor([1, 0]), :, torch.tensor([3, 4])] = x[:2, :, 0] - 1.0
+        return y, y[torch.tensor([0, 1]), :, torch.tensor([2, -1])]
 
 
 class AccumulateAtRepeatedPositions(nn.Module):
