@@ -2,9 +2,9 @@
 
 #include <torch/csrc/jit/ir/ir.h>
 
-#include <map>
-
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "pt2onnx/error.h"
 
@@ -111,6 +111,17 @@ std::vector<std::string> output_names_for(const IoSpecs& specs, size_t count,
         return std::find(specs.input_names.begin(), specs.input_names.end(), name) !=
                specs.input_names.end();
       });
+  // A generated name never takes one the user gave (`--output-names output_1` names output 0;
+  // output 1 must then be called something else).
+  std::set<std::string> taken(specs.input_names.begin(), specs.input_names.end());
+  taken.insert(specs.output_names.begin(), specs.output_names.end());
+  auto generated = [&](size_t i) {
+    const std::string base = count == 1 ? "output" : "output_" + std::to_string(i);
+    std::string name = base;
+    for (int n = 1; taken.count(name) != 0; ++n) name = base + "_" + std::to_string(n);
+    taken.insert(name);
+    return name;
+  };
   std::vector<std::string> names;
   for (size_t i = 0; i < count; ++i) {
     if (i < specs.output_names.size()) {
@@ -118,7 +129,7 @@ std::vector<std::string> output_names_for(const IoSpecs& specs, size_t count,
     } else if (use_defaults) {
       names.push_back(defaults[i]);
     } else {
-      names.push_back(count == 1 ? "output" : "output_" + std::to_string(i));
+      names.push_back(generated(i));
     }
   }
   for (const auto& name : names) {

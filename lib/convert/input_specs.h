@@ -38,7 +38,8 @@ struct IoSpecs {
 IoSpecs io_specs(const loader::LoadedGraph& loaded, const ResolvedOptions& resolved,
                  const ExportOptions& options);
 // The user's names, else `defaults` when there is one per output (a returned dict's keys) and
-// the user gave none, else "output" for a single output and "output_0", "output_1", ... otherwise.
+// the user gave none, else "output" for a single output and "output_0", "output_1", ... otherwise
+// (with a suffix where the user gave that name to another input or output).
 std::vector<std::string> output_names_for(const IoSpecs& specs, size_t count,
                                           const std::vector<std::string>& defaults = {});
 void apply_output_dynamic_axes(onnx_ir::GraphBuilder& builder,

@@ -82,6 +82,18 @@ class OptionsTest(ConverterTest):
         self.assertEqual([i.name for i in model.graph.input], ["x", "y"])
         self.check_matches_torch(pt, out, ["x", "y"], [[rand(2, 3), rand(3, 2).T.copy()]])
 
+    def test_generated_output_names_avoid_the_given_ones(self):
+        # `--output-names output_1` names output 0; output 1's generated name takes a suffix
+        # (both were once called output_1, which ONNX's checker refuses).
+        pt = save_torchscript(TwoOutputs(), self.path("two.pt"))
+        out = self.path("two_named.onnx")
+        convert(pt, out, "--shape", "x:2x3", "--shape", "y:2x3", "--output-names", "output_1",
+                "--dynamic", "x:0", "--dynamic", "y:0", "--dynamic", "output_1:0")
+        model = load_onnx(out)
+        self.assertEqual([o.name for o in model.graph.output], ["output_1", "output_1_1"])
+        self.check_matches_torch(pt, out, ["x", "y"], [[rand(2, 3), rand(2, 3)],
+                                                       [rand(4, 3), rand(4, 3)]])
+
     def test_no_params_matches_torch_export_params_false(self):
         out = self.path("noparams.onnx")
         convert(self.pt, out, "--no-params", "--shape", "x:1x3x8x8")
