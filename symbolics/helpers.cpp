@@ -2,6 +2,8 @@
 
 #include <torch/csrc/jit/ir/ir.h>
 
+#include "onnx/ops.h"
+
 namespace pt2onnx::sym {
 namespace {
 
@@ -90,12 +92,23 @@ std::optional<int64_t> static_dim(SymbolicContext& ctx, const ValueName& x, int6
   return (*d)[static_cast<size_t>(axis)];
 }
 
+ValueName shape_with_axes_replaced(SymbolicContext& ctx, const ValueName& x, int64_t first,
+                                   int64_t count, const ValueName& middle) {
+  const int64_t rank = ctx.require_rank(x);
+  auto& g = ctx.builder();
+  const ValueName shape = ctx.emit("Shape", {x});
+  std::vector<ValueName> parts;
+  if (first > 0) parts.push_back(onnx_ops::slice(g, shape, {0}, {0}, {first}));
+  parts.push_back(middle);
+  if (first + count < rank)
+    parts.push_back(onnx_ops::slice(g, shape, {0}, {first + count}, {rank}));
+  return parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}});
+}
+
 }  // namespace pt2onnx::sym
 
 // ---- numeric helpers
 #include <cmath>
-
-#include "onnx/ops.h"
 
 namespace pt2onnx::sym {
 

@@ -35,6 +35,11 @@ std::pair<const torch::jit::Value*, const torch::jit::Value*> binary_operands(Sy
 int64_t wrap_dim(SymbolicContext& ctx, int64_t dim, const ValueName& x);
 // The input's static size at `axis`, if known.
 std::optional<int64_t> static_dim(SymbolicContext& ctx, const ValueName& x, int64_t axis);
+// Shape(x) with its axes [first, first + count) replaced by `middle` (a 1-d int64 value; a count
+// of 0 inserts it before `first`): the target of a Reshape or Expand that changes only those axes
+// and keeps the others at their run-time sizes.
+ValueName shape_with_axes_replaced(SymbolicContext& ctx, const ValueName& x, int64_t first,
+                                   int64_t count, const ValueName& middle);
 
 }  // namespace pt2onnx::sym
 

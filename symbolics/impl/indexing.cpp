@@ -232,13 +232,8 @@ Outputs index_v9(SymbolicContext& ctx, const Node& node) {
     ValueName i = wrap_indices(ctx, ctx.cast(*idx[k + j], c10::kLong), size);
     linear = linear.empty() ? i : ctx.emit("Add", {ctx.emit("Mul", {linear, size}), i});
   }
-  ValueName shape = ctx.emit("Shape", {x});
-  std::vector<ValueName> parts;
-  if (k > 0) parts.push_back(onnx_ops::slice(g, shape, {0}, {0}, {k}));
-  parts.push_back(ctx.ints_constant({-1}));
-  if (k + n < rank) parts.push_back(onnx_ops::slice(g, shape, {0}, {k + n}, {rank}));
-  ValueName merged = ctx.emit(
-      "Reshape", {x, parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}})});
+  ValueName merged =
+      ctx.emit("Reshape", {x, shape_with_axes_replaced(ctx, x, k, n, ctx.ints_constant({-1}))});
   return {ctx.emit("Gather", {merged, linear}, {{"axis", k}})};
 }
 
@@ -420,15 +415,8 @@ Outputs index_scatter(SymbolicContext& ctx, const Node& node, ScatterOp op, bool
   if (rank > 0) {
     // torch broadcasts the source over the other axes (a source of size 1 there updates every
     // row): Expand it against x's shape with the indexed axis left at 1.
-    const ValueName x_shape = ctx.emit("Shape", {x});
-    std::vector<ValueName> parts;
-    if (dim > 0) parts.push_back(onnx_ops::slice(ctx.builder(), x_shape, {0}, {0}, {dim}));
-    parts.push_back(ctx.ints_constant({1}));
-    if (dim + 1 < rank)
-      parts.push_back(onnx_ops::slice(ctx.builder(), x_shape, {0}, {dim + 1}, {rank}));
-    const ValueName target =
-        parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}});
-    src = ctx.emit("Expand", {src, target});
+    src =
+        ctx.emit("Expand", {src, shape_with_axes_replaced(ctx, x, dim, 1, ctx.ints_constant({1}))});
   }
   ValueName full = index_along(ctx, idx, dim, rank, ctx.emit("Shape", {src}));
   return {scatter_elements(ctx, op, x, dim, full, src, add)};
@@ -651,7 +639,6 @@ ValueName masked_put_rows(SymbolicContext& ctx, const ValueName& x, const ValueN
 // The shape of `v` with axes [p, p + n) merged into one (n = 0 inserts a 1 there): a constant
 // where v's shape is static, so that the scatters below still see static shapes.
 ValueName merged_shape(SymbolicContext& ctx, const ValueName& v, int64_t p, int64_t n) {
-  const int64_t rank = ctx.require_rank(v);
   if (auto s = ctx.static_shape(v)) {
     std::vector<int64_t> out(s->begin(), s->begin() + p);
     int64_t merged = 1;
@@ -660,19 +647,12 @@ ValueName merged_shape(SymbolicContext& ctx, const ValueName& v, int64_t p, int6
     out.insert(out.end(), s->begin() + p + n, s->end());
     return ctx.ints_constant(out);
   }
-  auto& g = ctx.builder();
-  ValueName shape = ctx.emit("Shape", {v});
-  std::vector<ValueName> parts;
-  if (p > 0) parts.push_back(onnx_ops::slice(g, shape, {0}, {0}, {p}));
-  parts.push_back(ctx.ints_constant({n == 0 ? 1 : -1}));
-  if (p + n < rank) parts.push_back(onnx_ops::slice(g, shape, {0}, {p + n}, {rank}));
-  return parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}});
+  return shape_with_axes_replaced(ctx, v, p, n, ctx.ints_constant({n == 0 ? 1 : -1}));
 }
 
 // Shape(x) with axes [p, p + m) replaced by the shape of `index`: the shape of x[..., i, j, ...].
 ValueName indexed_shape(SymbolicContext& ctx, const ValueName& x, int64_t p, int64_t m,
                         const ValueName& index) {
-  const int64_t rank = ctx.require_rank(x);
   auto xs = ctx.static_shape(x);
   auto is = ctx.static_shape(index);
   if (xs && is) {
@@ -681,13 +661,7 @@ ValueName indexed_shape(SymbolicContext& ctx, const ValueName& x, int64_t p, int
     out.insert(out.end(), xs->begin() + p + m, xs->end());
     return ctx.ints_constant(out);
   }
-  auto& g = ctx.builder();
-  ValueName shape = ctx.emit("Shape", {x});
-  std::vector<ValueName> parts;
-  if (p > 0) parts.push_back(onnx_ops::slice(g, shape, {0}, {0}, {p}));
-  parts.push_back(ctx.emit("Shape", {index}));
-  if (p + m < rank) parts.push_back(onnx_ops::slice(g, shape, {0}, {p + m}, {rank}));
-  return parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}});
+  return shape_with_axes_replaced(ctx, x, p, m, ctx.emit("Shape", {index}));
 }
 
 // x[..., i0, i1, ...] = values (or +=) with integer index tensors on the adjacent axes

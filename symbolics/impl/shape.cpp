@@ -29,13 +29,8 @@ Outputs flatten_v9(SymbolicContext& ctx, const Node& node) {
   const int64_t end = wrap_dim(ctx, ctx.const_int(node, "end_dim"), x);
   if (start == end) return {x};
   if (end == rank - 1 && start == 1) return {ctx.emit("Flatten", {x}, {{"axis", 1}})};
-  auto& g = ctx.builder();
-  ValueName shape = ctx.emit("Shape", {x});
-  std::vector<ValueName> parts;
-  if (start > 0) parts.push_back(onnx_ops::slice(g, shape, {0}, {0}, {start}));
-  parts.push_back(ctx.ints_constant({-1}));
-  if (end < rank - 1) parts.push_back(onnx_ops::slice(g, shape, {0}, {end + 1}, {rank}));
-  ValueName target = parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}});
+  const ValueName target =
+      shape_with_axes_replaced(ctx, x, start, end - start + 1, ctx.ints_constant({-1}));
   return {ctx.emit("Reshape", {x, target})};
 }
 
@@ -43,16 +38,9 @@ Outputs flatten_v9(SymbolicContext& ctx, const Node& node) {
 // uses: Reshape to the shape with axis `dim` replaced by `sizes` (one of them may be -1).
 Outputs unflatten_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
-  const int64_t rank = ctx.require_rank(x);
   const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
   const std::vector<int64_t> sizes = ctx.const_ints(node, "sizes");
-  auto& g = ctx.builder();
-  ValueName shape = ctx.emit("Shape", {x});
-  std::vector<ValueName> parts;
-  if (dim > 0) parts.push_back(onnx_ops::slice(g, shape, {0}, {0}, {dim}));
-  parts.push_back(ctx.ints_constant(sizes));
-  if (dim < rank - 1) parts.push_back(onnx_ops::slice(g, shape, {0}, {dim + 1}, {rank}));
-  ValueName target = parts.size() == 1 ? parts[0] : ctx.emit("Concat", parts, {{"axis", 0}});
+  const ValueName target = shape_with_axes_replaced(ctx, x, dim, 1, ctx.ints_constant(sizes));
   return {ctx.emit("Reshape", {x, target})};
 }
 
