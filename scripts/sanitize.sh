@@ -19,7 +19,11 @@ regex=${1:-^e2e\.}
 # UBSan's vptr check needs the typeinfo of every polymorphic class it meets, and LibTorch 1.13
 # exports none for c10::DynamicType: with vptr on, the link fails (bind_default_inputs.cpp and
 # write_back_views.cpp reach it through c10::Type casts).
+# GCC 12 with -fsanitize=address warns that libstdc++'s own std::regex state "may be used
+# uninitialized" (in newer_aten_ops.cpp and newer_torch_message.cpp), which -Werror turns into a
+# failed build; the plain build does not warn, so the warning is off here only.
 flags="-fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer"
+flags+=" -Wno-maybe-uninitialized"
 start=$(date +%s)
 nice -n 10 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPT2ONNX_WERROR=ON \
   -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >/dev/null
