@@ -136,6 +136,28 @@ class AccumulateAtRepeatedPositions(nn.Module):
         return z
 
 
+class MasksAmongIndices(nn.Module):
+    """Masks among other indices (the peer suite's `y[mask_1, mask_2] = 0.0`), a mask with an
+    integer index, a 2-d mask after a slice, written and read. The masks come from the input, so
+    their true counts change with the batch."""
+
+    def forward(self, x):
+        rows = x[:, 0, 0] > 0
+        col = x[0, :, 0] == x[0, :, 0].max()
+        y = x.clone()
+        y[rows, col] = 0.0
+        y[rows, torch.tensor([2])] = y[rows, torch.tensor([2])] + 1.0
+        y[:, x[0] > 0.5] = -1.0
+        return y, y[:, col, torch.tensor([1, 3])], y[rows, :, torch.tensor([4])], x[rows, col]
+
+
+class MaskOfOtherSize(nn.Module):
+    def forward(self, x, m):
+        y = x.clone()
+        y[:, m] = 1.0
+        return y
+
+
 class MaskedRowWrites(nn.Module):
     """x[mask] = rows and x[mask] += rows, with one row per true position (Tacotron2's
     `mel_specgram_lengths[~finished] += 1`, and its 2-d form)."""
@@ -199,6 +221,25 @@ class WritesTest(ConverterTest):
         proc = convert(pt, out, "--opset", 9, "--shape", "x:6x4", check=False)
         self.assertEqual(proc.returncode, 4, proc.stderr)
         self.assertIn("needs opset 11", proc.stderr)
+        self.assertFalse(out.exists())
+
+    def test_masks_among_indices(self):
+        # Each mask becomes the positions of its true elements (NonZero), one index per axis it
+        # covers, and the write is the one of integer indices. Scripted at two batch sizes, with
+        # different true counts; static at 9.
+        self.check_both_modes(MasksAmongIndices(), lambda n: [f32(n, 4, 5)],
+                              lambda n: ["--shape", f"x:{n}x4x5"], (6, 9), opsets=(11, 13, 17))
+        pt = save_torchscript(MasksAmongIndices(), self.path("masks.pt"))
+        out = self.path("masks_9.onnx")
+        convert(pt, out, "--opset", 9, "--shape", "x:6x4x5")
+        self.check_matches_torch(pt, out, ["x"], [[f32(6, 4, 5)]])
+        # A mask of another size than its axis: LibTorch raises, so the conversion is refused.
+        pt = save_torchscript(MaskOfOtherSize(), self.path("other_size.pt"))
+        out = self.path("other_size.onnx")
+        proc = convert(pt, out, "--shape", "x:6x4", "--shape", "m:3", "--dtype", "m:bool",
+                       check=False)
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        self.assertIn("a mask of size 3 on an axis of size 4", proc.stderr)
         self.assertFalse(out.exists())
 
     def test_writes_at_several_index_tensors(self):
