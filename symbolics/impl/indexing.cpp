@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <string>
 
 #include "onnx/ops.h"
 #include "symbolics/helpers.h"
@@ -51,6 +52,15 @@ std::vector<std::optional<ValueName>> index_list(SymbolicContext& ctx, const Nod
     for (const auto& t : ctx.input_list(node, "indices")) idx.push_back(t);
   }
   return idx;
+}
+
+// The positions of the list's index tensors: the indexed axes.
+std::vector<int64_t> indexed_axes(const std::vector<std::optional<ValueName>>& idx) {
+  std::vector<int64_t> axes;
+  for (size_t i = 0; i < idx.size(); ++i) {
+    if (idx[i]) axes.push_back(static_cast<int64_t>(i));
+  }
+  return axes;
 }
 
 // The permutation that puts `axes` (ascending) first and the other axes after them, in order.
@@ -106,6 +116,48 @@ ValueName nonzero_rows(SymbolicContext& ctx, const ValueName& x) {
 // the same but its output has no inferred rank).
 ValueName true_positions(SymbolicContext& ctx, const ValueName& mask) {
   return ctx.emit("Reshape", {ctx.emit("NonZero", {mask}), ctx.ints_constant({-1})});
+}
+
+// Refuses a mask on x's axes from `first` whose static sizes differ from theirs: LibTorch
+// raises an IndexError there, and the positions of its true elements would address other
+// elements.
+void require_mask_fits(SymbolicContext& ctx, const ValueName& x, int64_t first,
+                       const ValueName& mask) {
+  const int64_t mrank = ctx.require_rank(mask);
+  if (mrank == 0) ctx.fail_unsupported("an index with a 0-d mask");
+  if (first + mrank > ctx.require_rank(x))
+    ctx.fail_unsupported("a mask that covers more axes than the input has");
+  for (int64_t d = 0; d < mrank; ++d) {
+    const std::optional<int64_t> m = static_dim(ctx, mask, d);
+    const std::optional<int64_t> a = static_dim(ctx, x, first + d);
+    if (m && a && *m != *a) {
+      ctx.fail_unsupported("a mask of size " + std::to_string(*m) + " on an axis of size " +
+                           std::to_string(*a) + " (LibTorch raises an IndexError there)");
+    }
+  }
+}
+
+// The index list with every mask replaced by the positions of its true elements, one int64
+// index tensor per axis the mask covers: LibTorch's own reading of a mask among other indices
+// (x[m, j] is x[i0, i1, j] with (i0, i1) = m.nonzero() by columns). After it, entry k of the list
+// indexes axis k again.
+std::vector<std::optional<ValueName>> masks_as_positions(
+    SymbolicContext& ctx, const ValueName& x, const std::vector<std::optional<ValueName>>& idx) {
+  std::vector<std::optional<ValueName>> out;
+  for (const auto& index : idx) {
+    if (!index || !is_mask_index(ctx, *index)) {
+      out.push_back(index);
+      continue;
+    }
+    const ValueName mask = ctx.cast(*index, c10::kBool);
+    require_mask_fits(ctx, x, static_cast<int64_t>(out.size()), mask);
+    const int64_t mrank = ctx.require_rank(mask);
+    const ValueName nonzero = ctx.emit("NonZero", {mask});  // [mrank, count]
+    for (int64_t d = 0; d < mrank; ++d) {
+      out.push_back(ctx.emit("Gather", {nonzero, ctx.int_constant(d)}, {{"axis", 0}}));
+    }
+  }
+  return out;
 }
 
 enum class ScatterOp { kScatter9, kElements11, kElementsAdd16, kFlatAdd };
@@ -188,15 +240,13 @@ Outputs index_v9(SymbolicContext& ctx, const Node& node) {
   ValueName x = ctx.input(node, "self");
   auto& g = ctx.builder();
   auto idx = index_list(ctx, node);
-  std::vector<int64_t> axes;
-  for (size_t i = 0; i < idx.size(); ++i) {
-    if (idx[i]) axes.push_back(static_cast<int64_t>(i));
-  }
+  std::vector<int64_t> axes = indexed_axes(idx);
   if (axes.empty()) return {x};
   const int64_t rank = ctx.require_rank(x);
   // Boolean mask.
   if (axes.size() == 1 && is_mask_index(ctx, *idx[axes[0]])) {
     const ValueName mask = ctx.cast(*idx[axes[0]], c10::kBool);
+    require_mask_fits(ctx, x, axes[0], mask);
     const int64_t mrank = ctx.require_rank(mask);
     if (mrank == 1)
       return {ctx.emit("Gather", {x, true_positions(ctx, mask)}, {{"axis", axes[0]}})};
@@ -205,11 +255,12 @@ Outputs index_v9(SymbolicContext& ctx, const Node& node) {
       ValueName mflat = ctx.emit("Reshape", {mask, ctx.ints_constant({-1})});
       return {ctx.emit("Gather", {flat, true_positions(ctx, mflat)}, {{"axis", 0}})};
     }
-    ctx.fail_unsupported("index with a multi-dimensional mask over part of the input");
   }
-  for (int64_t a : axes) {
-    if (is_mask_index(ctx, *idx[static_cast<size_t>(a)]))
-      ctx.fail_unsupported("index with a mask among several indices");
+  if (std::any_of(axes.begin(), axes.end(),
+                  [&](int64_t a) { return is_mask_index(ctx, *idx[static_cast<size_t>(a)]); })) {
+    // A mask among other indices, or over axes that do not start at 0.
+    idx = masks_as_positions(ctx, x, idx);
+    axes = indexed_axes(idx);
   }
   if (axes.back() - axes.front() + 1 != static_cast<int64_t>(axes.size())) {
     // Index tensors on axes that are not adjacent (x[i, :, j]): the broadcast index axes come
@@ -723,16 +774,14 @@ Outputs index_put_impl(SymbolicContext& ctx, const Node& node, ScatterOp set_op,
   const bool accumulate = ctx.const_bool(node, "accumulate");
   ValueName values = ctx.cast(ctx.input(node, "values"), type);
   auto idx = index_list(ctx, node);
-  std::vector<int64_t> axes;
-  for (size_t i = 0; i < idx.size(); ++i) {
-    if (idx[i]) axes.push_back(static_cast<int64_t>(i));
-  }
+  std::vector<int64_t> axes = indexed_axes(idx);
   if (axes.empty()) ctx.fail_unsupported("index_put without an index tensor");
-  if (axes.size() == 1 && is_mask_index(ctx, *idx[axes[0]])) {
-    const int64_t k = axes[0];
-    ValueName mask = ctx.cast(*idx[k], c10::kBool);
+  // One mask on the leading axes: Where, or ScatterND of rows. A mask elsewhere or among other
+  // indices becomes the positions of its true elements, written like integer indices.
+  if (axes.size() == 1 && axes[0] == 0 && is_mask_index(ctx, *idx[0])) {
+    ValueName mask = ctx.cast(*idx[0], c10::kBool);
+    require_mask_fits(ctx, x, 0, mask);
     const int64_t mrank = ctx.require_rank(mask);
-    if (k != 0) ctx.fail_unsupported("index_put with a mask on other than the leading axes");
     if (ctx.rank(values).value_or(1) != 0) {
       if (!scatter_nd) {
         ctx.needs_opset(11, "index_put with a mask and non-scalar values (ScatterND)");
@@ -754,12 +803,13 @@ Outputs index_put_impl(SymbolicContext& ctx, const Node& node, ScatterOp set_op,
     bind_through_full_views(ctx, node, out);
     return {out};
   }
-  std::vector<ValueName> index;
-  for (int64_t a : axes) {
-    if (is_mask_index(ctx, *idx[a]))
-      ctx.fail_unsupported("index_put with a mask among several indices");
-    index.push_back(*idx[a]);
+  if (std::any_of(axes.begin(), axes.end(),
+                  [&](int64_t a) { return is_mask_index(ctx, *idx[a]); })) {
+    idx = masks_as_positions(ctx, x, idx);
+    axes = indexed_axes(idx);
   }
+  std::vector<ValueName> index;
+  for (int64_t a : axes) index.push_back(*idx[a]);
   ValueName out;
   if (axes.back() - axes.front() + 1 == static_cast<int64_t>(axes.size())) {
     out = put_at_indices(ctx, x, axes.front(), index, values, accumulate, set_op, add_op);

@@ -64,6 +64,9 @@ CASES = [
     # Constant indices, which freezing folds into one constant list: a uint8 mask is a mask, and
     # index tensors on axes that are not adjacent put their broadcast shape first.
     Case("index_constant_lists", "x", "return x[torch.tensor([0, 1, 0], dtype=torch.uint8)], x[torch.tensor([True, False, True])], x[torch.tensor([[0, 2], [1, 1]]), :, torch.tensor([2, 1])], x[:, torch.tensor([0, 3]), torch.tensor([1, -1])]", [F32(3, 4, 5)], 9),
+    # Masks among other indices, and masks over axes that do not start at 0 or over part of the
+    # input: LibTorch reads each as the positions of its true elements.
+    Case("index_masks_among_indices", "x, m, n, k", "y = x.clone()\n    y[m, torch.tensor([1])] = -1.0\n    y[:, k] = 2.0\n    return x[m, torch.tensor([1])], x[:, k], x[n], x[m, :, torch.tensor([4])], y", [F32(3, 4, 5), BOOL(3), BOOL(3, 4), BOOL(4, 5)], 9),
     Case("index_put", "x, i, v", "y = x.clone()\n    y[i] = v\n    z = x.clone()\n    z[z > 0] = 0.0\n    w = x.clone()\n    w[:, 1] = v[0, 0]\n    w[1:, 2:] = v[:, :2]\n    u = x.clone()\n    u.index_put_((i,), v, accumulate=True)\n    return y, z, w, u", [F32(3, 4), np.array([2, 0], np.int64), F32(2, 4)], 11),
     Case("index_put_9", "x, v", "y = x.clone()\n    y[y > 0] = 0.0\n    z = x.clone()\n    z[:, 1] = v\n    return y, z", [F32(3, 4), F32(3)], 9, highest=10),
     # A source of lower rank: each of its slices along dim broadcasts against x's slice.

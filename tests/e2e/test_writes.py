@@ -136,6 +136,28 @@ class AccumulateAtRepeatedPositions(nn.Module):
         return z
 
 
+class MasksAmongIndices(nn.Module):
+    """Masks among other indices (the peer suite's `y[mask_1, mask_2] = 0.0`), a mask with an
+    integer index, a 2-d mask after a slice, written and read. The masks come from the input, so
+    their true counts change with the batch."""
+
+    def forward(self, x):
+        rows = x[:, 0, 0] > 0
+        col = x[0, :, 0] == x[0, :, 0].max()
+        y = x.clone()
+        y[rows, col] = 0.0
+        y[rows, torch.tensor([2])] = y[rows, torch.tensor([2])] + 1.0
+        y[:, x[0] > 0.5] = -1.0
+        return y, y[:, col, torch.tensor([1, 3])], y[rows, :, torch.tensor([4])], x[rows, col]
+
+
+class MaskOfOtherSize(nn.Module):
+    def forward(self, x, m):
+        y = x.clone()
+        y[:, m] = 1.0
+        return y
+
+
 class MaskedRowWrites(nn.Module):
     """x[mask] = rows and x[mask] += rows, with one row per true position (Tacotron2's
     `mel_specgram_lengths[~finished] += 1`, and its 2-d form)."""
@@ -152,6 +174,15 @@ class MaskedRowWrites(nn.Module):
 
 
 class WritesTest(ConverterTest):
+    def assert_refused(self, pt, out, args, *texts):
+        """The conversion is refused (exit 4) with each of `texts` in its message, and writes
+        nothing."""
+        proc = convert(pt, out, *args, check=False)
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        for text in texts:
+            self.assertIn(text, proc.stderr)
+        self.assertFalse(out.exists())
+
     def check_both_modes(self, module, make_inputs, shape_args, dims, opsets=(11, 17)):
         for mode in ("script", "trace"):
             example = tuple(torch.from_numpy(a) for a in make_inputs(dims[0]))
@@ -196,10 +227,23 @@ class WritesTest(ConverterTest):
                               lambda n: ["--shape", f"x:{n}x4"], (6, 9), opsets=(11, 13, 17))
         pt = save_torchscript(MaskedRowWrites(), self.path("rows.pt"))
         out = self.path("rows_9.onnx")
-        proc = convert(pt, out, "--opset", 9, "--shape", "x:6x4", check=False)
-        self.assertEqual(proc.returncode, 4, proc.stderr)
-        self.assertIn("needs opset 11", proc.stderr)
-        self.assertFalse(out.exists())
+        self.assert_refused(pt, out, ["--opset", 9, "--shape", "x:6x4"], "needs opset 11")
+
+    def test_masks_among_indices(self):
+        # Each mask becomes the positions of its true elements (NonZero), one index per axis it
+        # covers, and the write is the one of integer indices. Scripted at two batch sizes, with
+        # different true counts; static at 9.
+        self.check_both_modes(MasksAmongIndices(), lambda n: [f32(n, 4, 5)],
+                              lambda n: ["--shape", f"x:{n}x4x5"], (6, 9), opsets=(11, 13, 17))
+        pt = save_torchscript(MasksAmongIndices(), self.path("masks.pt"))
+        out = self.path("masks_9.onnx")
+        convert(pt, out, "--opset", 9, "--shape", "x:6x4x5")
+        self.check_matches_torch(pt, out, ["x"], [[f32(6, 4, 5)]])
+        # A mask of another size than its axis: LibTorch raises, so the conversion is refused.
+        pt = save_torchscript(MaskOfOtherSize(), self.path("other_size.pt"))
+        out = self.path("other_size.onnx")
+        self.assert_refused(pt, out, ["--shape", "x:6x4", "--shape", "m:3", "--dtype", "m:bool"],
+                            "a mask of size 3 on an axis of size 4")
 
     def test_writes_at_several_index_tensors(self):
         # x[i, j] = v and x[:, i, j] += v, and a 2-d index: one scatter along the indexed axes
@@ -220,11 +264,8 @@ class WritesTest(ConverterTest):
         convert(pt, out, "--opset", 11, "--shape", "x:3x4x5")
         self.check_matches_torch(pt, out, ["x"], [[f32(3, 4, 5)]])
         out = self.path("acc_11_dynamic.onnx")
-        proc = convert(pt, out, "--opset", 11, "--shape", "x:3x4x5", "--dynamic", "x:0",
-                       check=False)
-        self.assertEqual(proc.returncode, 4, proc.stderr)
-        self.assertIn("needs opset 16", proc.stderr)
-        self.assertFalse(out.exists())
+        self.assert_refused(pt, out, ["--opset", 11, "--shape", "x:3x4x5", "--dynamic", "x:0"],
+                            "needs opset 16")
 
     def test_inplace_arithmetic_on_slices(self):
         self.check_both_modes(InplaceOnSlice(), lambda n: [f32(n, 4)],
@@ -267,19 +308,12 @@ class WritesTest(ConverterTest):
     def test_list_of_tuples_is_refused_cleanly(self):
         pt = save_torchscript(ListOfTuples(), self.path("tuples.pt"))
         out = self.path("tuples.onnx")
-        proc = convert(pt, out, "--shape", "x:6x5", check=False)
-        self.assertEqual(proc.returncode, 4, proc.stderr)
-        self.assertIn("unsupported-construct", proc.stderr)
-        self.assertFalse(out.exists())
+        self.assert_refused(pt, out, ["--shape", "x:6x5"], "unsupported-construct")
 
     def test_write_through_an_unsupported_view_is_refused(self):
         pt = save_torchscript(WriteThroughExpand(), self.path("expand.pt"))
         out = self.path("expand.onnx")
-        proc = convert(pt, out, "--shape", "x:3x4", check=False)
-        self.assertEqual(proc.returncode, 4, proc.stderr)
-        self.assertIn("dropped-mutation", proc.stderr)
-        self.assertIn("aten::expand", proc.stderr)
-        self.assertFalse(out.exists())
+        self.assert_refused(pt, out, ["--shape", "x:3x4"], "dropped-mutation", "aten::expand")
 
 
 if __name__ == "__main__":
