@@ -11,6 +11,7 @@
 #include "convert/first_consumers.h"
 #include "convert/input_specs.h"
 #include "convert/option_resolver.h"
+#include "loader/libtorch_warnings.h"
 #include "loader/torchscript_loader.h"
 #include "onnx/model_writer.h"
 #include "passes/passes.h"
@@ -40,6 +41,10 @@ ExportSummary export_model(const ExportOptions& options, const LogSink& log, boo
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return std::string(buf);
   };
+  // The handler is per thread, as LibTorch's is: batch jobs on other threads keep their own.
+  loader::LibTorchWarnings libtorch_warnings(
+      [&log](const std::string& message) { log_to(log, LogLevel::kDebug, message); });
+  loader::WarningHandlerGuard warnings_guard(&libtorch_warnings);
   if (auto refusal = opset_refusal(options.opset)) {
     throw Error(DiagCode::kOpsetOutOfRange, *refusal);
   }

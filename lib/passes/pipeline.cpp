@@ -9,22 +9,95 @@
 #include <torch/csrc/jit/passes/lower_tuples.h>
 #include <torch/csrc/jit/passes/remove_mutation.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "convert/source_location.h"
 #include "passes/passes.h"
 #include "pt2onnx/error.h"
 
 namespace pt2onnx::passes {
 namespace {
 
+// A tuple kept inside a list or a dict (List[Tuple[int, int]]) has no flat form.
+bool nests_a_tuple(const c10::TypePtr& type, bool inside_container) {
+  if (type->kind() == c10::TypeKind::TupleType && inside_container) return true;
+  const bool container = type->kind() == c10::TypeKind::ListType ||
+                         type->kind() == c10::TypeKind::DictType || inside_container;
+  for (const auto& contained : type->containedTypes()) {
+    if (nests_a_tuple(contained, container)) return true;
+  }
+  return false;
+}
+
+void collect_nested_tuples(const torch::jit::Block& block,
+                           std::vector<const torch::jit::Value*>& found) {
+  for (const torch::jit::Node* node : block.nodes()) {
+    for (const torch::jit::Value* out : node->outputs()) {
+      if (nests_a_tuple(out->type(), false)) found.push_back(out);
+    }
+    for (const torch::jit::Block* inner : node->blocks()) collect_nested_tuples(*inner, found);
+  }
+}
+
+// An empty list written as `annotate(List[...], [])` has no source range; its first user
+// (the `append`) has.
+const torch::jit::Node* node_with_source(const torch::jit::Value& value) {
+  if (!convert::describe_source(*value.node()).empty()) return value.node();
+  for (const torch::jit::Use& use : value.uses()) {
+    if (!convert::describe_source(*use.user).empty()) return use.user;
+  }
+  return value.node();
+}
+
 // LibTorch gives up on tuples it cannot flatten (a list of tuples, a tuple in a dict) with an
-// exception after lowering the rest; that is a construct ONNX has no form for, not a defect.
+// exception after lowering the rest; that is a construct ONNX has no form for, not a defect. The
+// node named is searched in a copy with constant branches folded, so that code the eval-mode
+// model never runs (a training branch's list of losses) is not the one reported.
 void lower_all_tuples(std::shared_ptr<torch::jit::Graph>& graph) {
+  std::shared_ptr<torch::jit::Graph> before = graph->copy();
   try {
     torch::jit::LowerAllTuples(graph);
   } catch (const c10::Error&) {
-    throw Error(DiagCode::kUnsupportedConstruct,
-                "the model keeps tuples inside a list or a dict (for example `for a, b in "
-                "[(0, h), (h, w)]`), which cannot be flattened into ONNX values: use separate "
-                "lists, or a tuple of tuples");
+    torch::jit::ConstantPropagation(before);
+    torch::jit::EliminateDeadCode(before);
+    Diagnostic d = make_diagnostic(
+        DiagCode::kUnsupportedConstruct,
+        "the model keeps tuples inside a list or a dict (for example `for a, b in "
+        "[(0, h), (h, w)]`), which cannot be flattened into ONNX values: use separate lists, "
+        "or a tuple of tuples");
+    std::string formatted = d.message;
+    std::vector<const torch::jit::Value*> nested;
+    collect_nested_tuples(*before->block(), nested);
+    if (!nested.empty()) {
+      const torch::jit::Node* node = node_with_source(*nested.front());
+      d.node_kind = node->kind().toQualString();
+      d.source = convert::describe_source(*node);
+      d.scope = convert::module_scope(*node);
+      d.message = "the model keeps tuples inside a list or a dict (" +
+                  nested.front()->type()->annotation_str() +
+                  "), which cannot be flattened into ONNX values: use separate lists, or a "
+                  "tuple of tuples";
+      // Each place is one more edit for the user; the first three say where to start.
+      std::vector<std::string> places;
+      for (const torch::jit::Value* value : nested) {
+        const std::string place = convert::describe_source(*node_with_source(*value));
+        if (place.empty() || std::find(places.begin(), places.end(), place) != places.end()) {
+          continue;
+        }
+        places.push_back(place);
+      }
+      formatted = d.message;
+      for (size_t i = 0; i < places.size() && i < 3; ++i) {
+        formatted += (i == 0 ? " (at " : "; at ") + places[i];
+      }
+      if (places.size() > 3) {
+        formatted += "; and " + std::to_string(places.size() - 3) + " more places";
+      }
+      if (!places.empty()) formatted += ")";
+    }
+    throw Error(ErrorKind::kUnsupported, {d}, formatted);
   }
 }
 

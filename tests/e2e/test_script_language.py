@@ -365,6 +365,28 @@ class RefusalsTest(ConverterTest):
         self.assertIn("give a str value", proc.stderr)
         self.assertIn("test_script_language.py", proc.stderr)
 
+    def test_list_of_tuples_is_refused_at_its_line(self):
+        pt = save_torchscript(ListOfTuples(), self.path("pairs.pt"))
+        proc = convert(pt, self.path("pairs.onnx"), "--shape", "x:6x2", check=False)
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        self.assertIn("[unsupported-construct]", proc.stderr)
+        self.assertIn("List[Tuple[int, int]]", proc.stderr)
+        self.assertIn("test_script_language.py", proc.stderr)
+        self.assertIn("pairs.append((i, i + 2))", proc.stderr)
+        self.assertEqual(len(proc.stderr.strip().splitlines()), 1, proc.stderr)
+        self.assertFalse(self.path("pairs.onnx").exists())
+
+
+class ListOfTuples(nn.Module):
+    def forward(self, x):
+        pairs: List[Tuple[int, int]] = []
+        for i in range(x.size(0) // 2):
+            pairs.append((i, i + 2))
+        out = x
+        for a, b in pairs:
+            out = out + x[a:b].sum()
+        return out
+
 
 class RaisesOnData(nn.Module):
     def forward(self, x):
