@@ -9,6 +9,7 @@
 #include "onnx/ops.h"
 #include "symbolics/helpers.h"
 #include "symbolics/impl/conv_pool.h"
+#include "symbolics/impl/quantized_values.h"
 
 namespace pt2onnx::sym {
 namespace {
@@ -378,11 +379,12 @@ Outputs avg_pool_v9(SymbolicContext& ctx, const Node& node) {
   const bool include_pad = avg_pool_counts_padding(ctx, node);
   ValueName x = ctx.input(node, "self");
   if (!ctx.const_bool(node, "ceil_mode")) {
-    return {ctx.emit("AveragePool", {x},
-                     {{"kernel_shape", a.kernel},
-                      {"strides", a.stride},
-                      {"pads", symmetric_pads(a.padding)},
-                      {"count_include_pad", include_pad ? 1 : 0}})};
+    return {requantized_like_input(ctx, node,
+                                   ctx.emit("AveragePool", {x},
+                                            {{"kernel_shape", a.kernel},
+                                             {"strides", a.stride},
+                                             {"pads", symmetric_pads(a.padding)},
+                                             {"count_include_pad", include_pad ? 1 : 0}}))};
   }
   const size_t n = a.kernel.size();
   std::vector<int64_t> pads = ceil_mode_pads(ctx, x, a.kernel, a.stride, a.padding);
@@ -399,21 +401,23 @@ Outputs avg_pool_v9(SymbolicContext& ctx, const Node& node) {
       pads[n + i] -= a.padding[i];
     }
   }
-  return {ctx.emit("AveragePool", {x},
-                   {{"kernel_shape", a.kernel},
-                    {"strides", a.stride},
-                    {"pads", pads},
-                    {"count_include_pad", 0}})};
+  return {requantized_like_input(ctx, node,
+                                 ctx.emit("AveragePool", {x},
+                                          {{"kernel_shape", a.kernel},
+                                           {"strides", a.stride},
+                                           {"pads", pads},
+                                           {"count_include_pad", 0}}))};
 }
 Outputs avg_pool_v10(SymbolicContext& ctx, const Node& node) {
   const PoolArgs a = read_pool_args(ctx, node);
   const bool include_pad = avg_pool_counts_padding(ctx, node);
-  return {ctx.emit("AveragePool", {ctx.input(node, "self")},
-                   {{"kernel_shape", a.kernel},
-                    {"strides", a.stride},
-                    {"pads", symmetric_pads(a.padding)},
-                    {"count_include_pad", include_pad ? 1 : 0},
-                    {"ceil_mode", ctx.const_int(node, "ceil_mode")}})};
+  return {requantized_like_input(ctx, node,
+                                 ctx.emit("AveragePool", {ctx.input(node, "self")},
+                                          {{"kernel_shape", a.kernel},
+                                           {"strides", a.stride},
+                                           {"pads", symmetric_pads(a.padding)},
+                                           {"count_include_pad", include_pad ? 1 : 0},
+                                           {"ceil_mode", ctx.const_int(node, "ceil_mode")}}))};
 }
 
 // aten::adaptive_avg_poolNd(self, output_size) / adaptive_max_poolNd (first output):
@@ -455,7 +459,9 @@ Outputs adaptive_pool(SymbolicContext& ctx, const Node& node, const char* global
 }  // namespace
 
 Outputs adaptive_avg_pool_v9(SymbolicContext& ctx, const Node& node) {
-  return adaptive_pool(ctx, node, "GlobalAveragePool", "AveragePool");
+  Outputs out = adaptive_pool(ctx, node, "GlobalAveragePool", "AveragePool");
+  out[0] = requantized_like_input(ctx, node, out[0].name);
+  return out;
 }
 Outputs adaptive_max_pool_v9(SymbolicContext& ctx, const Node& node) {
   return adaptive_pool(ctx, node, "GlobalMaxPool", "MaxPool");

@@ -15,6 +15,7 @@
 #include "symbolics/helpers.h"
 #include "symbolics/impl/quantized.h"
 #include "symbolics/impl/quantized_outputs.h"
+#include "symbolics/impl/quantized_values.h"
 
 namespace pt2onnx::sym {
 namespace {
@@ -327,10 +328,18 @@ ValueName dequantized_constant(SymbolicContext& ctx, const at::Tensor& t, bool p
   return ctx.emit("DequantizeLinear", {ctx.constant(ints), o.scale, o.zero_point}, o.attrs);
 }
 
+// Average pooling of a per-tensor quantized input is put back on the grid by its symbolic
+// (requantized_like_input).
+bool requantizes_after(const std::string& kind) {
+  return kind == "aten::avg_pool1d" || kind == "aten::avg_pool2d" || kind == "aten::avg_pool3d" ||
+         kind == "aten::adaptive_avg_pool1d" || kind == "aten::adaptive_avg_pool2d" ||
+         kind == "aten::adaptive_avg_pool3d";
+}
+
 bool made_on_grid(const Node* n) {
   const std::string kind = n->kind().toQualString();
   return kind.rfind("quantized::", 0) == 0 || kind == "aten::quantize_per_tensor" ||
-         kind == "aten::quantize_per_channel";
+         kind == "aten::quantize_per_channel" || requantizes_after(kind);
 }
 
 // A quantized operand as the float tensor it stands for, on its grid: a value that another op
@@ -497,6 +506,13 @@ Outputs quantized_binary(SymbolicContext& ctx, const Node& node, const char* op,
 }
 
 }  // namespace
+
+ValueName requantized_like_input(SymbolicContext& ctx, const Node& node, const ValueName& y) {
+  if (!requantizes_after(node.kind().toQualString())) return y;
+  const auto q = quantization_of(ctx, node.input(0));
+  if (!q || q->scales) return y;
+  return on_grid(ctx, y, *q);
+}
 
 // ---------------------------------------------------------------- aten quantization
 

@@ -192,6 +192,50 @@ class QuantizedTest(ConverterTest):
         self.assertEqual(proc.returncode, UNSUPPORTED, proc.stderr)
         self.assertIn(NEEDS_OPSET, proc.stderr)
 
+    def test_torchvision_quantizable_models(self):
+        """torchvision's quantizable resnet18 and mobilenet_v2, fused and statically quantized:
+        per-tensor (qnnpack) from opset 10, per-channel (onednn) from 13 and refused at 11 with
+        a line in the model's code, not torch's dispatcher. Per-tensor matches LibTorch's
+        integers exactly. onednn rounds its requantization its own way: within a step per
+        layer, which resnet18's eight residual blocks carry to a few steps of the classifier's
+        scale (docs/quantization.md)."""
+        from torchvision.models import quantization as tvq
+
+        # onednn's default qconfig quantizes activations to the full 8 bits, for CPUs with VNNI;
+        # without it (this CI's AVX2), LibTorch's own onednn kernels saturate their 16-bit
+        # pair sums and are tens of steps off their own arithmetic. 7-bit activations do not.
+        onednn = tq.QConfig(activation=tq.HistogramObserver.with_args(reduce_range=True),
+                            weight=tq.default_per_channel_weight_observer)
+        cases = [("resnet18", "fc", "qnnpack", 2), ("mobilenet_v2", "classifier.1", "qnnpack", 2),
+                 ("resnet18", "fc", "onednn", 3), ("mobilenet_v2", "classifier.1", "onednn", 3)]
+        for name, last, engine, steps in cases:
+            if engine not in torch.backends.quantized.supported_engines:
+                continue
+            with self.subTest(model=name, engine=engine):
+                torch.backends.quantized.engine = engine
+                try:
+                    torch.manual_seed(0)
+                    model = getattr(tvq, name)(weights=None, quantize=False).eval()
+                    model.fuse_model()
+                    model.qconfig = onednn if engine == "onednn" else tq.get_default_qconfig(engine)
+                    tq.prepare(model, inplace=True)
+                    for _ in range(3):
+                        model(torch.randn(2, 3, 64, 64))
+                    tq.convert(model, inplace=True)
+                    scale = model.get_submodule(last).scale
+                    opsets = (11, 13, 17) if engine == "qnnpack" else (13, 17)
+                    pt = self.check(model, (2, 3, 64, 64), opsets, steps=steps, scale=scale)
+                finally:
+                    torch.backends.quantized.engine = "qnnpack"
+                if engine == "onednn":
+                    proc = convert(pt, self.path("o11.onnx"), "--opset", 11, check=False)
+                    self.assertEqual(proc.returncode, UNSUPPORTED, proc.stderr)
+                    self.assertIn(NEEDS_OPSET, proc.stderr)
+                    self.assertNotIn("torch/_ops.py", proc.stderr)
+                    self.assertIn("quantized/modules/conv_relu.py", proc.stderr)
+                    self.assertIn("in module conv1" if name == "resnet18" else "in module features.0.0",
+                                  proc.stderr)
+
     def test_quantize_per_channel(self):
         class M(nn.Module):
             def forward(self, x):
