@@ -288,12 +288,21 @@ class OpLibraryTest(ConverterTest):
         self.assertEqual(self.path("plain.onnx").read_bytes(), self.path("with.onnx").read_bytes())
 
 
-# The models the test converts (the smallest two; `PT2ONNX_DETECTION_MODELS=all` or a
-# comma-separated list runs others), the opsets, and the image sizes: the traced size and one
-# other along both axes.
+# The models the test converts: the smallest two by default, which CI runs; the four ResNet-50
+# ones take about three minutes each (`PT2ONNX_DETECTION_MODELS=all`, or a comma-separated
+# list). The opsets, and the image sizes: the traced size and one other along both axes.
 MODELS = os.environ.get("PT2ONNX_DETECTION_MODELS",
                         "fasterrcnn_mobilenet_v3_large_320_fpn,ssdlite320_mobilenet_v3_large")
 SIZES = [(240, 320), (288, 224)]
+# With random weights these models' own detections move with float noise: LibTorch against
+# LibTorch on the image plus 1e-5 noise matches 97-100 of FCOS's 100 detections, 67-77 of
+# Mask R-CNN's and 98-99 of Keypoint R-CNN's (a box at the 100-detection limit, a suppression
+# at the IoU threshold), and a keypoint moves by 40 pixels where its heatmap is flat. ONNX
+# Runtime differs from LibTorch by float noise of that order, so these are compared by
+# agreement (detection_match.agreement): most detections matched one to one, their boxes within
+# half a pixel, and the median mask and keypoint difference small. A wrong lowering moves every
+# detection, or every mask.
+NOISY = {"fcos_resnet50_fpn", "maskrcnn_resnet50_fpn", "keypointrcnn_resnet50_fpn"}
 
 
 class DetectionModelsTest(ConverterTest):
@@ -310,10 +319,10 @@ class DetectionModelsTest(ConverterTest):
             # The traced file keeps the image size a run-time value (torchvision's tracing
             # paths): at the second size it still computes what the eager model does, so
             # matching LibTorch there means a correct model, not a size-specific one.
-            detection_match.max_error([o.numpy() for o in eager(images[1])], expected[1])
+            self.assert_agrees(name, expected[1], [o.numpy() for o in eager(images[1])])
         for e in expected:
             self.assertGreater(len(e[-1]), 0, "the model detects something")
-        for opset in (11, 17):
+        for opset in (11, 13, 17):
             onnx_path = self.path(f"{name}_{opset}.onnx")
             convert(pt, onnx_path, "--opset", opset, "--shape", "x:3x{}x{}".format(*SIZES[0]),
                     "--dynamic", "x:1=height,2=width")
@@ -327,8 +336,18 @@ class DetectionModelsTest(ConverterTest):
                     # 1.5e-5 at the median, 3.7e-4 at the 99th percentile and 6.1e-4 (1.8e-3
                     # relative) at most at 288x224, so 3e-3 relative; a wrong box or class
                     # still has no match.
-                    err = detection_match.max_error(want, got, score_rel=3e-3)
-                    self.assertLess(err, 2e-2)
+                    self.assert_agrees(name, want, got)
+
+    def assert_agrees(self, name, want, got):
+        if name in NOISY:
+            matched, box_error, medians = detection_match.agreement(want, got)
+            self.assertGreaterEqual(matched, 0.85, "detections matched")
+            self.assertLess(box_error, 0.5, "pixels of the matched boxes")
+            for median in medians:
+                self.assertLess(median, 1e-2, "median of the masks or keypoints")
+            return
+        err = detection_match.max_error(want, got, score_rel=3e-3)
+        self.assertLess(err, 2e-2)
 
     def test_models(self):
         names = list(detection_models.MODELS) if MODELS == "all" else MODELS.split(",")
@@ -352,7 +371,7 @@ class ScriptedDetectionModelsTest(ConverterTest):
                 model = getattr(torchvision.models.detection, name)(
                     weights=None, weights_backbone=None, **detection_models.MODELS[name])
                 torch.jit.script(model.eval()).save(str(pt))
-                for opset in (11, 17):
+                for opset in (11, 13, 17):
                     onnx_path = self.path(f"{name}_{opset}.onnx")
                     proc = convert(pt, onnx_path, "--opset", opset, check=False)
                     self.assertEqual(proc.returncode, UNSUPPORTED, proc.stderr)

@@ -117,7 +117,7 @@ class QuantizedTest(ConverterTest):
         model = static_quantize(ConvBnReluAddLinear(), (4, 3, 16, 16), fuse=[["conv", "bn", "relu"]])
         # adaptive_avg_pool2d averages in float, LibTorch in integers: one step of the pooled
         # values, which the linear layer may carry to a few steps of its own scale.
-        pt = self.check(model, (2, 3, 16, 16), (10, 13, 17), steps=1, scale=model.body.add.scale * 4)
+        pt = self.check(model, (2, 3, 16, 16), (10, 11, 13, 17), steps=1, scale=model.body.add.scale * 4)
         self.assertIn("QuantizeLinear", op_types(load_onnx(self.path("script_13.onnx"))))
 
     def test_convs_exact(self):
