@@ -5,6 +5,7 @@
 #include <torch/csrc/jit/ir/ir.h>
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 
 #include "onnx/ops.h"
@@ -423,7 +424,30 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
   }
   const ValueName start_cond = as_bool_condition(ctx, node.input(1));
   std::vector<ValueName> carried;
-  for (size_t i = 2; i < node.inputs().size(); ++i) carried.push_back(ctx.tensor(node.input(i)));
+  for (size_t i = 2; i < node.inputs().size(); ++i) {
+    // An Optional state that is None before the first iteration and a tensor after it (a
+    // recurrent memory) would change type from one iteration to the next.
+    if (ctx.lowered(node.input(i)).kind == Lowered::Kind::kNone) {
+      // The body's parameter keeps the source's variable name where the input is a temporary.
+      std::string name = body.inputs()[i - 1]->debugName();
+      if (!body.inputs()[i - 1]->hasDebugName()) name = node.input(i)->debugName();
+      // "mask.9": TorchScript's SSA suffix is not in the source.
+      const size_t dot = name.rfind('.');
+      if (dot != std::string::npos && dot + 1 < name.size() &&
+          std::all_of(name.begin() + dot + 1, name.end(),
+                      [](unsigned char c) { return std::isdigit(c) != 0; })) {
+        name.erase(dot);
+      }
+      const bool named = std::any_of(name.begin(), name.end(),
+                                     [](unsigned char c) { return std::isdigit(c) == 0; });
+      ctx.fail_unsupported("the loop carries a value that is None before its first iteration" +
+                           (named ? " (`" + name + "`)" : std::string()) +
+                           ": an Optional state the first iteration sets, and ONNX Loop-carried "
+                           "values keep one type: start it as a tensor, or peel the first "
+                           "iteration off the loop");
+    }
+    carried.push_back(ctx.tensor(node.input(i)));
+  }
   // Lists the body changes: loop-carried sequences; tensors it writes: loop-carried tensors.
   std::vector<ValueName> list_inits;
   for (const auto* list : lists) {
