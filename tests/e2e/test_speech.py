@@ -188,7 +188,8 @@ class RefusedSpeechModelsTest(ConverterTest):
         pt = save_torchscript(model, self.path("emformer.pt"))
         self.assert_refused(pt, ["--shape", "input:2x13x32", "--shape", "lengths:2", "--dtype",
                                  "lengths:int64", "--dynamic", "input:0,1", "lengths:0"],
-                            "emformer.py:683", "for seg_idx in range(num_segs)")
+                            "emformer.py:683", "for seg_idx in range(num_segs)",
+                            "is None before its first iteration")
 
     def test_tacotron2_infer_scripted(self):
         torch.manual_seed(0)
