@@ -183,6 +183,13 @@ class WritesTest(ConverterTest):
             self.assertIn(text, proc.stderr)
         self.assertFalse(out.exists())
 
+    def check_static(self, module, name, opset, shape):
+        """Scripted, converted at `opset` with the static `shape` of x, compared with LibTorch."""
+        pt = save_torchscript(module, self.path(f"{name}.pt"))
+        out = self.path(f"{name}_{opset}.onnx")
+        convert(pt, out, "--opset", opset, "--shape", "x:" + "x".join(map(str, shape)))
+        self.check_matches_torch(pt, out, ["x"], [[f32(*shape)]])
+
     def check_both_modes(self, module, make_inputs, shape_args, dims, opsets=(11, 17)):
         for mode in ("script", "trace"):
             example = tuple(torch.from_numpy(a) for a in make_inputs(dims[0]))
@@ -235,10 +242,7 @@ class WritesTest(ConverterTest):
         # different true counts; static at 9.
         self.check_both_modes(MasksAmongIndices(), lambda n: [f32(n, 4, 5)],
                               lambda n: ["--shape", f"x:{n}x4x5"], (6, 9), opsets=(11, 13, 17))
-        pt = save_torchscript(MasksAmongIndices(), self.path("masks.pt"))
-        out = self.path("masks_9.onnx")
-        convert(pt, out, "--opset", 9, "--shape", "x:6x4x5")
-        self.check_matches_torch(pt, out, ["x"], [[f32(6, 4, 5)]])
+        self.check_static(MasksAmongIndices(), "masks", 9, (6, 4, 5))
         # A mask of another size than its axis: LibTorch raises, so the conversion is refused.
         pt = save_torchscript(MaskOfOtherSize(), self.path("other_size.pt"))
         out = self.path("other_size.onnx")
@@ -251,10 +255,7 @@ class WritesTest(ConverterTest):
         self.check_both_modes(MultiIndexWrites(), lambda n: [f32(n, 4, 5)],
                               lambda n: ["--shape", f"x:{n}x4x5"], (3, 5), opsets=(11, 13, 17))
         # At 9 static only: the write into the x[:, ...] slice needs Range on a dynamic batch.
-        pt = save_torchscript(MultiIndexWrites(), self.path("multi.pt"))
-        out = self.path("multi_9.onnx")
-        convert(pt, out, "--opset", 9, "--shape", "x:3x4x5")
-        self.check_matches_torch(pt, out, ["x"], [[f32(3, 4, 5)]])
+        self.check_static(MultiIndexWrites(), "multi", 9, (3, 4, 5))
         # Repeated positions add up, on dynamic shapes from opset 16 (ScatterElements' add) and
         # on static ones below; a dynamic batch below 16 is refused naming 16.
         self.check_both_modes(AccumulateAtRepeatedPositions(), lambda n: [f32(n, 4, 5)],
