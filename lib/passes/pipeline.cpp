@@ -51,53 +51,54 @@ const torch::jit::Node* node_with_source(const torch::jit::Value& value) {
   return value.node();
 }
 
+// The refusal of a tuple inside a list or a dict: its type and the first three places in the
+// source (each is one more edit for the user). `graph` is searched with constant branches
+// folded, so that code the eval-mode model never runs (a training branch's list of losses) is
+// not the one reported.
+Error nested_tuple_refusal(std::shared_ptr<torch::jit::Graph> graph) {
+  torch::jit::ConstantPropagation(graph);
+  torch::jit::EliminateDeadCode(graph);
+  std::vector<const torch::jit::Value*> nested;
+  collect_nested_tuples(*graph->block(), nested);
+  const std::string type = nested.empty() ? "for example `for a, b in [(0, h), (h, w)]`"
+                                          : nested.front()->type()->annotation_str();
+  Diagnostic d = make_diagnostic(DiagCode::kUnsupportedConstruct,
+                                 "the model keeps tuples inside a list or a dict (" + type +
+                                     "), which cannot be flattened into ONNX values: use "
+                                     "separate lists, or a tuple of tuples");
+  std::vector<std::string> places;
+  for (const torch::jit::Value* value : nested) {
+    const torch::jit::Node* node = node_with_source(*value);
+    const std::string place = convert::describe_source(*node);
+    if (places.empty()) {
+      d.node_kind = node->kind().toQualString();
+      d.source = place;
+      d.scope = convert::module_scope(*node);
+    }
+    if (!place.empty() && std::find(places.begin(), places.end(), place) == places.end()) {
+      places.push_back(place);
+    }
+  }
+  std::string formatted = d.message;
+  for (size_t i = 0; i < places.size() && i < 3; ++i) {
+    formatted += (i == 0 ? " (at " : "; at ") + places[i];
+  }
+  if (places.size() > 3) formatted += "; and " + std::to_string(places.size() - 3) + " more places";
+  if (!places.empty()) formatted += ")";
+  return Error(ErrorKind::kUnsupported, {d}, formatted);
+}
+
 // LibTorch gives up on tuples it cannot flatten (a list of tuples, a tuple in a dict) with an
-// exception after lowering the rest; that is a construct ONNX has no form for, not a defect. The
-// node named is searched in a copy with constant branches folded, so that code the eval-mode
-// model never runs (a training branch's list of losses) is not the one reported.
+// exception after lowering the rest; that is a construct ONNX has no form for, not a defect. A
+// graph that has none is lowered without the copy the refusal would search.
 void lower_all_tuples(std::shared_ptr<torch::jit::Graph>& graph) {
-  std::shared_ptr<torch::jit::Graph> before = graph->copy();
+  std::vector<const torch::jit::Value*> nested;
+  collect_nested_tuples(*graph->block(), nested);
+  std::shared_ptr<torch::jit::Graph> before = nested.empty() ? nullptr : graph->copy();
   try {
     torch::jit::LowerAllTuples(graph);
   } catch (const c10::Error&) {
-    torch::jit::ConstantPropagation(before);
-    torch::jit::EliminateDeadCode(before);
-    Diagnostic d = make_diagnostic(
-        DiagCode::kUnsupportedConstruct,
-        "the model keeps tuples inside a list or a dict (for example `for a, b in "
-        "[(0, h), (h, w)]`), which cannot be flattened into ONNX values: use separate lists, "
-        "or a tuple of tuples");
-    std::string formatted = d.message;
-    std::vector<const torch::jit::Value*> nested;
-    collect_nested_tuples(*before->block(), nested);
-    if (!nested.empty()) {
-      const torch::jit::Node* node = node_with_source(*nested.front());
-      d.node_kind = node->kind().toQualString();
-      d.source = convert::describe_source(*node);
-      d.scope = convert::module_scope(*node);
-      d.message = "the model keeps tuples inside a list or a dict (" +
-                  nested.front()->type()->annotation_str() +
-                  "), which cannot be flattened into ONNX values: use separate lists, or a "
-                  "tuple of tuples";
-      // Each place is one more edit for the user; the first three say where to start.
-      std::vector<std::string> places;
-      for (const torch::jit::Value* value : nested) {
-        const std::string place = convert::describe_source(*node_with_source(*value));
-        if (place.empty() || std::find(places.begin(), places.end(), place) != places.end()) {
-          continue;
-        }
-        places.push_back(place);
-      }
-      formatted = d.message;
-      for (size_t i = 0; i < places.size() && i < 3; ++i) {
-        formatted += (i == 0 ? " (at " : "; at ") + places[i];
-      }
-      if (places.size() > 3) {
-        formatted += "; and " + std::to_string(places.size() - 3) + " more places";
-      }
-      if (!places.empty()) formatted += ")";
-    }
-    throw Error(ErrorKind::kUnsupported, {d}, formatted);
+    throw nested_tuple_refusal(before ? before : graph);
   }
 }
 

@@ -410,6 +410,23 @@ Outputs unrolled_loop(SymbolicContext& ctx, const Node& node, int64_t count,
   return carried;
 }
 
+namespace {
+
+// The variable a loop-carried value is in the source: the body's parameter keeps it where the
+// input is a temporary, without TorchScript's SSA suffix ("mask.9"); empty for a temporary.
+std::string source_variable_name(const torch::jit::Value& param, const torch::jit::Value& input) {
+  std::string name = param.hasDebugName() ? param.debugName() : input.debugName();
+  const size_t dot = name.rfind('.');
+  const auto digits = [](unsigned char c) { return std::isdigit(c) != 0; };
+  if (dot != std::string::npos && dot + 1 < name.size() &&
+      std::all_of(name.begin() + dot + 1, name.end(), digits)) {
+    name.erase(dot);
+  }
+  return std::all_of(name.begin(), name.end(), digits) ? "" : name;
+}
+
+}  // namespace
+
 Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
   const torch::jit::Block& body = *node.blocks()[0];
   const auto lists = mutated_values(body);
@@ -428,20 +445,9 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
     // An Optional state that is None before the first iteration and a tensor after it (a
     // recurrent memory) would change type from one iteration to the next.
     if (ctx.lowered(node.input(i)).kind == Lowered::Kind::kNone) {
-      // The body's parameter keeps the source's variable name where the input is a temporary.
-      std::string name = body.inputs()[i - 1]->debugName();
-      if (!body.inputs()[i - 1]->hasDebugName()) name = node.input(i)->debugName();
-      // "mask.9": TorchScript's SSA suffix is not in the source.
-      const size_t dot = name.rfind('.');
-      if (dot != std::string::npos && dot + 1 < name.size() &&
-          std::all_of(name.begin() + dot + 1, name.end(),
-                      [](unsigned char c) { return std::isdigit(c) != 0; })) {
-        name.erase(dot);
-      }
-      const bool named = std::any_of(name.begin(), name.end(),
-                                     [](unsigned char c) { return std::isdigit(c) == 0; });
+      const std::string name = source_variable_name(*body.inputs()[i - 1], *node.input(i));
       ctx.fail_unsupported("the loop carries a value that is None before its first iteration" +
-                           (named ? " (`" + name + "`)" : std::string()) +
+                           (name.empty() ? std::string() : " (`" + name + "`)") +
                            ": an Optional state the first iteration sets, and ONNX Loop-carried "
                            "values keep one type: start it as a tensor, or peel the first "
                            "iteration off the loop");
