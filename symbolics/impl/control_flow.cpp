@@ -444,7 +444,9 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
   for (size_t i = 2; i < node.inputs().size(); ++i) {
     // An Optional state that is None before the first iteration and a tensor after it (a
     // recurrent memory) would change type from one iteration to the next.
-    if (ctx.lowered(node.input(i)).kind == Lowered::Kind::kNone) {
+    const auto initial = torch::jit::toIValue(node.input(i));  // a constant, read without lowering
+    if (node.input(i)->type()->kind() == c10::TypeKind::NoneType ||
+        (initial && initial->isNone())) {
       const std::string name = source_variable_name(*body.inputs()[i - 1], *node.input(i));
       ctx.fail_unsupported("the loop carries a value that is None before its first iteration" +
                            (name.empty() ? std::string() : " (`" + name + "`)") +
