@@ -195,10 +195,11 @@ class QuantizedTest(ConverterTest):
     def test_torchvision_quantizable_models(self):
         """torchvision's quantizable resnet18 and mobilenet_v2, fused and statically quantized:
         per-tensor (qnnpack) from opset 10, per-channel (onednn) from 13 and refused at 11 with
-        a line in the model's code, not torch's dispatcher. Per-tensor matches LibTorch's
-        integers exactly. onednn rounds its requantization its own way: within a step per
-        layer, which resnet18's eight residual blocks carry to a few steps of the classifier's
-        scale (docs/quantization.md)."""
+        a line in the model's code, not torch's dispatcher. Per-tensor is within 2 steps of the
+        classifier's scale, through average pooling's rounding. onednn, and QNNPACK's add from
+        LibTorch 2, round their requantization their own way: within a step per layer, which
+        resnet18's eight residual blocks carry to a few steps of the classifier's scale
+        (docs/quantization.md)."""
         from torchvision.models import quantization as tvq
 
         # onednn's default qconfig quantizes activations to the full 8 bits, for CPUs with VNNI;
@@ -206,7 +207,12 @@ class QuantizedTest(ConverterTest):
         # pair sums and are tens of steps off their own arithmetic. 7-bit activations do not.
         onednn = tq.QConfig(activation=tq.HistogramObserver.with_args(reduce_range=True),
                             weight=tq.default_per_channel_weight_observer)
-        cases = [("resnet18", "fc", "qnnpack", 2), ("mobilenet_v2", "classifier.1", "qnnpack", 2),
+        # LibTorch 2's QNNPACK add_relu rounds in fixed point (28.4999977 to 29); ONNX's
+        # DequantizeLinear/Add/QuantizeLinear rounds to nearest, as torch.onnx's export does.
+        # resnet18's residual adds carry that to 3 steps of 5000 outputs, for both converters.
+        resnet_qnnpack = 4 if int(torch.__version__.split(".")[0]) >= 2 else 2
+        cases = [("resnet18", "fc", "qnnpack", resnet_qnnpack),
+                 ("mobilenet_v2", "classifier.1", "qnnpack", 2),
                  ("resnet18", "fc", "onednn", 3), ("mobilenet_v2", "classifier.1", "onednn", 3)]
         for name, last, engine, steps in cases:
             if engine not in torch.backends.quantized.supported_engines:
