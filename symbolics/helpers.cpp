@@ -184,6 +184,28 @@ ValueName layer_norm_decomposed(SymbolicContext& ctx, const ValueName& x, int64_
   return y;
 }
 
+ValueName group_norm_decomposed(SymbolicContext& ctx, const ValueName& x, int64_t groups,
+                                const std::optional<ValueName>& weight,
+                                const std::optional<ValueName>& bias, double eps) {
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  const int64_t rank = ctx.require_rank(x);
+  const ValueName grouped = ctx.emit("Reshape", {x, ctx.ints_constant({0, groups, -1})});
+  const ValueName ones = ctx.constant(at::ones({groups}, at::TensorOptions().dtype(type)));
+  const ValueName zeros = ctx.constant(at::zeros({groups}, at::TensorOptions().dtype(type)));
+  const ValueName normed =
+      ctx.emit("InstanceNormalization", {grouped, ones, zeros}, {{"epsilon", eps}});
+  ValueName y = ctx.emit("Reshape", {normed, ctx.emit("Shape", {x})});
+  // weight and bias are per channel: (C) unsqueezed to (C, 1, ...) against (N, C, ...).
+  std::vector<int64_t> axes;
+  for (int64_t i = 1; i < rank - 1; ++i) axes.push_back(i);
+  auto per_channel = [&](const ValueName& v) {
+    return axes.empty() ? v : onnx_ops::unsqueeze(ctx.builder(), v, axes);
+  };
+  if (weight) y = ctx.emit("Mul", {y, per_channel(*weight)});
+  if (bias) y = ctx.emit("Add", {y, per_channel(*bias)});
+  return y;
+}
+
 ValueName gelu_erf(SymbolicContext& ctx, const ValueName& x) {
   const auto type = ctx.dtype(x).value_or(c10::kFloat);
   auto c = [&](double v) { return ctx.scalar_constant(v, type); };

@@ -73,6 +73,11 @@ ValueName layer_norm_decomposed(SymbolicContext& ctx, const ValueName& x, int64_
                                 const std::optional<ValueName>& weight,
                                 const std::optional<ValueName>& bias, double eps,
                                 ValueName* mean = nullptr, ValueName* rstd = nullptr);
+// Group normalization of `x` (N, C, ...) in `groups` groups, decomposed: InstanceNormalization of
+// the (N, groups, -1) view, then * weight and + bias (per channel) where given.
+ValueName group_norm_decomposed(SymbolicContext& ctx, const ValueName& x, int64_t groups,
+                                const std::optional<ValueName>& weight,
+                                const std::optional<ValueName>& bias, double eps);
 // torch's exact GELU: 0.5 x (1 + erf(x / sqrt 2)).
 ValueName gelu_erf(SymbolicContext& ctx, const ValueName& x);
 

@@ -221,29 +221,9 @@ Outputs alpha_dropout_v12(SymbolicContext& ctx, const Node& node) {
 // aten::group_norm(input, num_groups, weight?, bias?, eps, cudnn_enabled):
 // InstanceNormalization over (N, groups, -1), then the per-channel affine.
 Outputs group_norm_v9(SymbolicContext& ctx, const Node& node) {
-  const ValueName x = ctx.input(node, "input");
-  const int64_t groups = ctx.const_int(node, "num_groups");
-  const auto type = ctx.dtype(x).value_or(c10::kFloat);
-  const int64_t rank = ctx.require_rank(x);
-  ValueName grouped = ctx.emit("Reshape", {x, ctx.ints_constant({0, groups, -1})});
-  ValueName ones = ctx.constant(at::ones({groups}, at::TensorOptions().dtype(type)));
-  ValueName zeros = ctx.constant(at::zeros({groups}, at::TensorOptions().dtype(type)));
-  ValueName normed = ctx.emit("InstanceNormalization", {grouped, ones, zeros},
-                              {{"epsilon", ctx.const_float(node, "eps")}});
-  ValueName y = ctx.emit("Reshape", {normed, ctx.emit("Shape", {x})});
-  std::vector<int64_t> axes;
-  for (int64_t i = 1; i < rank - 1; ++i) axes.push_back(i);
-  if (!ctx.is_none(node, "weight")) {
-    ValueName w = ctx.input(node, "weight");
-    if (!axes.empty()) w = onnx_ops::unsqueeze(ctx.builder(), w, axes);
-    y = ctx.emit("Mul", {y, w});
-  }
-  if (!ctx.is_none(node, "bias")) {
-    ValueName b = ctx.input(node, "bias");
-    if (!axes.empty()) b = onnx_ops::unsqueeze(ctx.builder(), b, axes);
-    y = ctx.emit("Add", {y, b});
-  }
-  return {y};
+  return {group_norm_decomposed(ctx, ctx.input(node, "input"), ctx.const_int(node, "num_groups"),
+                                ctx.optional_input(node, "weight"),
+                                ctx.optional_input(node, "bias"), ctx.const_float(node, "eps"))};
 }
 
 // Opset 21: GroupNormalization, whose scale and bias are per channel as torch's weight and bias

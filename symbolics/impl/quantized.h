@@ -30,10 +30,18 @@ Outputs quantized_linear_dynamic_v13(SymbolicContext& ctx, const Node& node);
 Outputs quantized_add_v10(SymbolicContext& ctx, const Node& node);
 Outputs quantized_add_relu_v10(SymbolicContext& ctx, const Node& node);
 Outputs quantized_mul_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_add_scalar_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_add_scalar_relu_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_mul_scalar_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_mul_scalar_relu_v10(SymbolicContext& ctx, const Node& node);
 Outputs quantized_cat_v10(SymbolicContext& ctx, const Node& node);
 Outputs quantized_hardswish_v10(SymbolicContext& ctx, const Node& node);
 Outputs quantized_sigmoid_v10(SymbolicContext& ctx, const Node& node);
 Outputs quantized_relu6_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_leaky_relu_v10(SymbolicContext& ctx, const Node& node);
 Outputs quantized_batch_norm_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_layer_norm_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_group_norm_v10(SymbolicContext& ctx, const Node& node);
+Outputs quantized_instance_norm_v10(SymbolicContext& ctx, const Node& node);
 
 }  // namespace pt2onnx::sym

@@ -46,11 +46,19 @@ void register_opset10(SymbolicTable& t) {
   t.add("quantized::add", quantized_add_v10);
   t.add("quantized::add_relu", quantized_add_relu_v10);
   t.add("quantized::mul", quantized_mul_v10);
+  t.add("quantized::add_scalar", quantized_add_scalar_v10);
+  t.add("quantized::add_scalar_relu", quantized_add_scalar_relu_v10);
+  t.add("quantized::mul_scalar", quantized_mul_scalar_v10);
+  t.add("quantized::mul_scalar_relu", quantized_mul_scalar_relu_v10);
   t.add("quantized::cat", quantized_cat_v10);
   t.add("quantized::hardswish", quantized_hardswish_v10);
   t.add("quantized::sigmoid", quantized_sigmoid_v10);
   t.add("quantized::relu6", quantized_relu6_v10);
+  t.add("quantized::leaky_relu", quantized_leaky_relu_v10);
   t.add("quantized::batch_norm2d", quantized_batch_norm_v10);
+  t.add("quantized::layer_norm", quantized_layer_norm_v10);
+  t.add("quantized::group_norm", quantized_group_norm_v10);
+  t.add("quantized::instance_norm", quantized_instance_norm_v10);
 
   // ---- resize.cpp
   t.add("aten::upsample_nearest1d", upsample_nearest_v10);

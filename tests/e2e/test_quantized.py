@@ -25,7 +25,9 @@ COVERS = [
     "quantized::linear", "quantized::linear_relu", "quantized::linear_dynamic",
     "quantized::add", "quantized::add_relu", "quantized::mul", "quantized::cat",
     "quantized::hardswish", "quantized::sigmoid", "quantized::relu6",
-    "quantized::batch_norm2d",
+    "quantized::batch_norm2d", "quantized::layer_norm", "quantized::group_norm",
+    "quantized::instance_norm", "quantized::add_scalar", "quantized::add_scalar_relu",
+    "quantized::mul_scalar", "quantized::mul_scalar_relu", "quantized::leaky_relu",
 ]
 
 
@@ -183,6 +185,60 @@ class QuantizedTest(ConverterTest):
                                                      1e-5, 0.04, 100)
                 return y.dequantize()
         self.check(M(), (2, 3, 4, 5), (10, 13), modes=("script",))
+
+    def test_normalizations(self):
+        """quantized::layer_norm, group_norm and instance_norm, with and without affine
+        parameters, on a 4-d and a 3-d input: the integers LibTorch's kernels give."""
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                g = torch.Generator().manual_seed(0)
+                self.w, self.b = torch.rand(6, generator=g) + 0.5, torch.randn(6, generator=g)
+                self.lw = torch.rand(4, 5, generator=g) + 0.5
+                self.lb = torch.randn(4, 5, generator=g)
+
+            def forward(self, x):
+                w, b, lw, lb = self.w, self.b, self.lw, self.lb
+                q = torch.quantize_per_tensor(x, 0.05, 120, torch.quint8)
+                q3 = torch.quantize_per_tensor(x.flatten(2), 0.04, 100, torch.quint8)
+                n = torch.ops.quantized
+                return (n.layer_norm(q, [4, 5], lw, lb, 1e-5, 0.03, 128).int_repr(),
+                        n.layer_norm(q3, [20], None, None, 1e-5, 0.02, 128).int_repr(),
+                        n.group_norm(q, 3, w, b, 1e-5, 0.03, 128).int_repr(),
+                        n.group_norm(q3, 2, None, None, 1e-5, 0.02, 128).int_repr(),
+                        n.instance_norm(q, w, b, 1e-5, 0.03, 128).int_repr(),
+                        n.instance_norm(q3, None, None, 1e-5, 0.02, 128).dequantize())
+        self.check(M(), (2, 6, 4, 5), (10, 13, 17))
+
+    def test_scalar_ops(self):
+        """quantized::add_scalar/mul_scalar (+ _relu): the shifted zero point, the rescaled
+        range when the shift leaves the integers, a scalar half a step off the grid (LibTorch
+        adds the rounded scalar, not the scalar), negative and zero factors, int8 and uint8."""
+        class M(nn.Module):
+            def forward(self, x):
+                q = torch.quantize_per_tensor(x, 0.05, 120, torch.quint8)
+                s = torch.quantize_per_tensor(x, 0.05, 3, torch.qint8)
+                n = torch.ops.quantized
+                return (n.add_scalar(q, 0.7).int_repr(), n.add_scalar(q, -10.0).int_repr(),
+                        n.add_scalar(q, 0.025).int_repr(), n.add_scalar_relu(q, -2.3),
+                        n.add_scalar(s, 3).int_repr(), n.mul_scalar(q, -2.3).int_repr(),
+                        n.mul_scalar(s, 0.7), n.mul_scalar(q, 0.0).int_repr(),
+                        n.mul_scalar_relu(q, -2.0).dequantize())
+        self.check(M(), (2, 3, 40), (10, 13, 17))
+
+    def test_leaky_relu(self):
+        """quantized::leaky_relu, onto the input's grid and onto another, as nn.quantized's
+        LeakyReLU calls it: LibTorch's integers, dequantized as its vectorized kernel does.
+        Within one step: the elements past the last full vector take LibTorch's other
+        rounding (the last of 25000 at batch 5; docs/quantization.md)."""
+        class M(nn.Module):
+            def forward(self, x):
+                q = torch.quantize_per_tensor(x * 3, 0.05, 120, torch.quint8)
+                n = torch.ops.quantized
+                return (n.leaky_relu(q, 0.01, False, 0.05, 120).int_repr(),
+                        n.leaky_relu(q, 0.2, False, 0.03, 200).int_repr(),
+                        n.leaky_relu(q, 0.1, False, 0.04, 128).dequantize())
+        self.check(M(), (2, 8, 25, 25), (10, 13, 17), steps=1, scale=0.04)
 
     def test_per_channel_weights(self):
         body = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 4 * 4, 3))
