@@ -63,11 +63,19 @@ void require_io_shapes(const onnx::GraphProto& graph) {
                       ":AXES for axes that vary)");
     }
   }
+  // Every input has a rank here, so an output without one gets it from run-time sizes: in
+  // practice squeeze of an axis whose size is known only at run time, which torch removes only
+  // where it is 1 (the If of squeeze_if_one, or Squeeze without axes).
   for (const auto& out : graph.output()) {
     if (out.type().has_tensor_type() && !out.type().tensor_type().has_shape()) {
-      throw Error(ErrorKind::kBadInput, "the rank of output '" + out.name() +
-                                            "' is unknown; give the inputs' shapes with --shape "
-                                            "NAME:D0xD1x...");
+      throw Error(DiagCode::kRunTimeRank,
+                  "the rank of output '" + out.name() +
+                      "' depends on the input sizes at run time (torch's squeeze removes an axis "
+                      "only where its size is 1, so squeezing an axis declared --dynamic, or "
+                      "sized by run-time values, gives either rank), and ONNX requires every "
+                      "graph output to have one rank: keep that axis static (leave it out of "
+                      "--dynamic), or make the model's result rank fixed (reshape, or index the "
+                      "axis)");
     }
   }
 }

@@ -4,6 +4,7 @@ import subprocess
 import unittest
 import zipfile
 
+import numpy as np
 import torch
 import torch.nn as nn
 
@@ -21,6 +22,11 @@ class TwoUnsupported(nn.Module):
 class ShapeNeeded(nn.Module):
     def forward(self, x):
         return torch.softmax(x, 0) + 1
+
+
+class SqueezeOne(nn.Module):
+    def forward(self, x):
+        return torch.squeeze(x, 1)
 
 
 class ErrorTest(ConverterTest):
@@ -105,6 +111,18 @@ class ErrorTest(ConverterTest):
     def test_unknown_rank_asks_for_shape(self):
         pt = save_torchscript(ShapeNeeded(), self.path("needs_shape.pt"))
         self.assert_fails([pt], BAD_INPUT, "--shape")
+
+    def test_output_rank_known_only_at_run_time(self):
+        """squeeze(x, 1) removes axis 1 only where it is 1: with that axis dynamic the output's
+        rank varies, which no ONNX graph output can declare; with it static the rank is fixed and
+        the batch axis may still vary."""
+        pt = save_torchscript(SqueezeOne(), self.path("squeeze.pt"))
+        self.assert_fails([pt, "--shape", "x:2x1x4", "--dynamic", "x:0,1"], UNSUPPORTED,
+                          "run-time-rank", "output 'output'", "--dynamic")
+        out = self.path("squeeze_static.onnx")
+        convert(pt, out, "--shape", "x:2x1x4", "--dynamic", "x:0")
+        self.check_matches_torch(pt, out, ["x"], [[np.random.rand(2, 1, 4).astype(np.float32)],
+                                                  [np.random.rand(5, 1, 4).astype(np.float32)]])
 
     def test_existing_output_is_not_destroyed_by_a_failure(self):
         out = self.path("keep.onnx")
