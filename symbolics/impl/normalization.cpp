@@ -45,12 +45,44 @@ std::vector<ValueName> layer_norm_onnx(SymbolicContext& ctx, const Node& node, s
                     outputs);
 }
 
+// Without running statistics (track_running_stats=False) torch normalizes with the batch's own
+// statistics, in eval mode too, and updates nothing: per channel, the mean and the biased
+// variance over the batch and spatial axes.
+ValueName batch_norm_batch_statistics(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "input");
+  const int64_t rank = ctx.require_rank(x);
+  if (rank < 2) ctx.fail_invalid("batch_norm needs an input of rank 2 or more");
+  std::vector<int64_t> axes = {0};
+  for (int64_t i = 2; i < rank; ++i) axes.push_back(i);
+  auto& g = ctx.builder();
+  const auto type = ctx.dtype(x).value_or(c10::kFloat);
+  const ValueName centered = ctx.emit("Sub", {x, onnx_ops::reduce(g, "ReduceMean", x, axes, true)});
+  const ValueName var =
+      onnx_ops::reduce(g, "ReduceMean", ctx.emit("Mul", {centered, centered}), axes, true);
+  const ValueName eps = ctx.scalar_constant(ctx.const_float(node, "eps"), type);
+  ValueName y = ctx.emit("Div", {centered, ctx.emit("Sqrt", {ctx.emit("Add", {var, eps})})});
+  // weight and bias (C) against (N, C, ...): (C, 1, ...).
+  std::vector<int64_t> trailing;
+  for (int64_t i = 1; i < rank - 1; ++i) trailing.push_back(i);
+  auto per_channel = [&](const char* name) {
+    const ValueName v = ctx.input(node, name);
+    return trailing.empty() ? v : onnx_ops::unsqueeze(g, v, trailing);
+  };
+  if (!ctx.is_none(node, "weight")) y = ctx.emit("Mul", {y, per_channel("weight")});
+  if (!ctx.is_none(node, "bias")) y = ctx.emit("Add", {y, per_channel("bias")});
+  return y;
+}
+
 }  // namespace
 
 // aten::batch_norm(input, weight?, bias?, running_mean?, running_var?, training, momentum, eps,
-//                  cudnn_enabled): inference BatchNormalization with the running statistics.
+//                  cudnn_enabled): inference BatchNormalization with the running statistics, or
+// the batch's statistics where there are none.
 Outputs batch_norm_v9(SymbolicContext& ctx, const Node& node) {
   if (ctx.const_bool(node, "training")) {
+    if (ctx.is_none(node, "running_mean") && ctx.is_none(node, "running_var")) {
+      return {batch_norm_batch_statistics(ctx, node)};
+    }
     ctx.fail_unsupported("batch_norm in training mode (export the model after model.eval())");
   }
   const ValueName x = ctx.input(node, "input");
@@ -254,9 +286,12 @@ Outputs group_norm_v21(SymbolicContext& ctx, const Node& node) {
 
 // aten::instance_norm(input, weight?, bias?, running_mean?, running_var?, use_input_stats,
 //                     momentum, eps, cudnn_enabled)
+// In eval mode with track_running_stats, instance_norm normalizes every instance with the running
+// statistics, which are per channel: inference BatchNormalization.
 Outputs instance_norm_v9(SymbolicContext& ctx, const Node& node) {
-  if (!ctx.const_bool(node, "use_input_stats")) {
-    ctx.fail_unsupported("instance_norm with track_running_stats in eval mode");
+  const bool running = !ctx.const_bool(node, "use_input_stats");
+  if (running && (ctx.is_none(node, "running_mean") || ctx.is_none(node, "running_var"))) {
+    ctx.fail_invalid("instance_norm without input statistics needs running statistics");
   }
   const ValueName x = ctx.input(node, "input");
   const auto type = ctx.dtype(x).value_or(c10::kFloat);
@@ -266,8 +301,14 @@ Outputs instance_norm_v9(SymbolicContext& ctx, const Node& node) {
                                                 : ctx.input(node, "weight");
   ValueName bias = ctx.is_none(node, "bias") ? filled_like_channels(ctx, *channels, 0.0, type)
                                              : ctx.input(node, "bias");
-  return {ctx.emit("InstanceNormalization", {x, scale, bias},
-                   {{"epsilon", ctx.const_float(node, "eps")}})};
+  const auto eps = ctx.const_float(node, "eps");
+  if (running) {
+    return {
+        ctx.emit("BatchNormalization",
+                 {x, scale, bias, ctx.input(node, "running_mean"), ctx.input(node, "running_var")},
+                 {{"epsilon", eps}})};
+  }
+  return {ctx.emit("InstanceNormalization", {x, scale, bias}, {{"epsilon", eps}})};
 }
 
 }  // namespace pt2onnx::sym

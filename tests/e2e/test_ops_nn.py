@@ -27,6 +27,9 @@ CASES = [
     # normalization
     Case("native_layer_norm", "x, w, b", "y, mean, rstd = torch.native_layer_norm(x, [3, 4], w, b, 1e-5)\n    return y, mean, rstd, torch.nn.functional.layer_norm(x, [4])", [F32(2, 3, 4), F32(3, 4), F32(3, 4)], 9),
     Case("norm_variants", "x, m, v, w, b", f"return {F}.instance_norm(x, None, None, w, b), {F}.batch_norm(x, m, v), {F}.group_norm(x, 3), {F}.normalize(x, 2.0, 1)", [F32(2, 3, 4, 5), F32(3), POS(3), F32(3), F32(3)], 9),
+    # eval-mode instance norm with running statistics (BatchNormalization); batch norm without
+    # running statistics (track_running_stats=False), which uses the batch's, on 4-d and 2-d
+    Case("norm_statistics", "x, m, v, w, b, y", f"return {F}.instance_norm(x, m, v, w, b, use_input_stats=False), {F}.batch_norm(x, None, None, w, b, training=True), {F}.batch_norm(y, None, None, None, None, True)", [F32(2, 3, 4, 5), F32(3), POS(3), F32(3), F32(3), F32(4, 3)], 9),
     # padding
     Case("pad_modes", "x", f"return {F}.pad(x, [1, 2]), {F}.pad(x, [1, 1, 2, 0], value=0.5), {F}.pad(x, [2, 1, 1, 2], mode='reflect'), {F}.pad(x, [2, 1, 1, 2], mode='replicate'), {F}.pad(x, [1, 2, 2, 1], mode='circular'), torch.constant_pad_nd(x, [0, 1, 1, 0], -1.0)", [F32(1, 2, 4, 5)], 11),
     Case("pad_ops", "x, y, v", "return torch._C._nn.reflection_pad1d(y, [1, 2]), torch._C._nn.reflection_pad2d(x, [2, 1, 0, 2]), torch._C._nn.reflection_pad3d(v, [1, 1, 1, 0, 0, 1]), torch._C._nn.replication_pad1d(y, [2, 0]), torch._C._nn.replication_pad2d(x, [1, 1, 2, 0]), torch._C._nn.replication_pad3d(v, [0, 1, 1, 0, 1, 1]), torch._C._nn._pad_circular(x, [1, 1, 2, 1]), torch.constant_pad_nd(x, [1, 1, 1, 1], 2.0)", [F32(1, 2, 4, 5), F32(2, 3, 6), F32(1, 2, 3, 4, 4)], 9),
