@@ -151,6 +151,14 @@ std::optional<c10::IValue> SymbolicContext::known_value(const Value* value) {
   const Node* producer = value->node();
   if (producer->kind() == c10::prim::Constant) return torch::jit::toIValue(value);
   if (producer->kind() == c10::prim::ListConstruct) {
+    // A list that an op writes to (append in a loop) holds its construction's items only until
+    // then: its value is the writes' result, which the converter computes, not a constant.
+    for (const torch::jit::Use& use : value->uses()) {
+      const auto* schema = use.user->maybeSchema();
+      if (schema == nullptr || use.offset >= schema->arguments().size()) continue;
+      const auto* alias = schema->arguments()[use.offset].alias_info();
+      if (alias != nullptr && alias->isWrite()) return std::nullopt;
+    }
     const auto elem =
         value->type()->containedTypes().empty() ? nullptr : value->type()->containedTypes()[0];
     std::vector<c10::IValue> items;
@@ -273,10 +281,17 @@ ValueName SymbolicContext::tensor(const Value* value) {
     case Lowered::Kind::kTensor:
       return l.name;
     case Lowered::Kind::kList: {
-      // An int[] whose elements are known one by one: one 1-d int64 tensor.
+      // A list of numbers whose elements are known one by one: one 1-d tensor, int64 for int[]
+      // and float32 (the type float scalars are lowered as) for float[], bool for bool[].
+      c10::ScalarType elem = c10::kLong;
+      const auto contained = value->type()->containedTypes();
+      if (value->type()->kind() == c10::TypeKind::ListType && !contained.empty()) {
+        if (contained[0]->kind() == c10::TypeKind::FloatType) elem = c10::kFloat;
+        if (contained[0]->kind() == c10::TypeKind::BoolType) elem = c10::kBool;
+      }
       std::vector<ValueName> parts;
       for (const auto& item : l.items) {
-        ValueName part = cast(item, c10::kLong);
+        ValueName part = cast(item, elem);
         const auto r = rank(part);
         if (!r || *r == 0) part = onnx_ops::unsqueeze(builder_, part, {0});
         parts.push_back(part);

@@ -202,6 +202,17 @@ def seq_pair(batch, seq):
     return [f32(batch, seq, 4), f32(4, batch, 6), f32(4, batch, 6)]
 
 
+class ListsAppendedInALoop(nn.Module):
+    """Lists of numbers grown by append in a loop of a count the input's static shape fixes: the
+    appends, not the empty list they start from, are the value (int, float and bool)."""
+
+    def forward(self, x):
+        ints = torch.tensor([2 for _ in range(x.size(0))], dtype=torch.int)
+        floats = torch.tensor([1.1 for _ in range(x.size(0))], dtype=torch.float)
+        bools = torch.tensor([True for _ in range(x.size(1))])
+        return x + floats.unsqueeze(1), ints, bools
+
+
 def encoder(batch_first):
     return nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 4, 32, batch_first=batch_first), 2)
 
@@ -210,6 +221,8 @@ DYN3 = ["--shape", "0:2x5x16", "--dynamic", "0:0=batch,1=seq"]
 
 # (name, module, mode, flags, input sets, opsets)
 CASES = [
+    ("lists_appended_in_a_loop", ListsAppendedInALoop(), "script", ["--shape", "x:10x5"],
+     [[f32(10, 5)]], (11, 13, 17)),
     ("for_over_size", ForOverSize(), "script", ["--shape", "x:3x4", "--dynamic", "x:0=n"],
      [[f32(3, 4)], [f32(5, 4)]], (11, 13, 17)),
     ("for_over_size_traced", ForOverSize(), "trace", ["--shape", "0:3x4"], [[f32(3, 4)]], (9, 17)),
