@@ -709,6 +709,18 @@ Outputs quantized_conv1d_relu_v10(SymbolicContext& ctx, const Node& node) {
 Outputs quantized_conv1d_relu_v13(SymbolicContext& ctx, const Node& node) {
   return quantized_conv(ctx, node, 1, true, true);
 }
+Outputs quantized_conv3d_v10(SymbolicContext& ctx, const Node& node) {
+  return quantized_conv(ctx, node, 3, false, false);
+}
+Outputs quantized_conv3d_v13(SymbolicContext& ctx, const Node& node) {
+  return quantized_conv(ctx, node, 3, false, true);
+}
+Outputs quantized_conv3d_relu_v10(SymbolicContext& ctx, const Node& node) {
+  return quantized_conv(ctx, node, 3, true, false);
+}
+Outputs quantized_conv3d_relu_v13(SymbolicContext& ctx, const Node& node) {
+  return quantized_conv(ctx, node, 3, true, true);
+}
 Outputs quantized_conv_transpose2d_v10(SymbolicContext& ctx, const Node& node) {
   return quantized_conv(ctx, node, 2, false, false);
 }

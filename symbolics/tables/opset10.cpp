@@ -39,6 +39,8 @@ void register_opset10(SymbolicTable& t) {
   t.add("quantized::conv1d_relu", quantized_conv1d_relu_v10);
   t.add("quantized::conv2d", quantized_conv2d_v10);
   t.add("quantized::conv2d_relu", quantized_conv2d_relu_v10);
+  t.add("quantized::conv3d", quantized_conv3d_v10);
+  t.add("quantized::conv3d_relu", quantized_conv3d_relu_v10);
   t.add("quantized::conv_transpose2d", quantized_conv_transpose2d_v10);
   t.add("quantized::linear", quantized_linear_v10);
   t.add("quantized::linear_relu", quantized_linear_relu_v10);

@@ -22,6 +22,8 @@ void register_opset13(SymbolicTable& t) {
   t.add("quantized::conv1d_relu", quantized_conv1d_relu_v13);
   t.add("quantized::conv2d", quantized_conv2d_v13);
   t.add("quantized::conv2d_relu", quantized_conv2d_relu_v13);
+  t.add("quantized::conv3d", quantized_conv3d_v13);
+  t.add("quantized::conv3d_relu", quantized_conv3d_relu_v13);
   t.add("quantized::conv_transpose2d", quantized_conv_transpose2d_v13);
   t.add("quantized::linear", quantized_linear_v13);
   t.add("quantized::linear_relu", quantized_linear_relu_v13);

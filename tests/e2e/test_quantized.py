@@ -21,7 +21,7 @@ UNSUPPORTED, NEEDS_OPSET = 4, "needs-opset"
 COVERS = [
     "aten::quantize_per_channel", "aten::int_repr",
     "quantized::conv1d", "quantized::conv1d_relu", "quantized::conv2d", "quantized::conv2d_relu",
-    "quantized::conv_transpose2d",
+    "quantized::conv_transpose2d", "quantized::conv3d", "quantized::conv3d_relu",
     "quantized::linear", "quantized::linear_relu", "quantized::linear_dynamic",
     "quantized::add", "quantized::add_relu", "quantized::mul", "quantized::cat",
     "quantized::hardswish", "quantized::sigmoid", "quantized::relu6",
@@ -135,6 +135,24 @@ class QuantizedTest(ConverterTest):
             with self.subTest(body=str(body)[:60]):
                 model = static_quantize(body, (4, *shape[1:]), fuse=fuse)
                 self.check(model, shape, (10, 13))
+
+    @unittest.skipUnless("onednn" in torch.backends.quantized.supported_engines, "no onednn")
+    def test_conv3d(self):
+        """quantized::conv3d and conv3d_relu, from 13 with per-channel weights. QNNPACK cannot
+        save a conv3d (it has no conv3d_unpack), so onednn quantizes it, with 7-bit activations
+        as in test_torchvision_quantizable_models; onednn rounds its requantization its own way,
+        within a step per convolution (docs/quantization.md)."""
+        torch.backends.quantized.engine = "onednn"
+        try:
+            body = nn.Sequential(nn.Conv3d(3, 4, 3, stride=(1, 2, 2), padding=1), nn.ReLU(),
+                                 nn.Conv3d(4, 2, 2))
+            qconfig = tq.QConfig(activation=tq.HistogramObserver.with_args(reduce_range=True),
+                                 weight=tq.default_per_channel_weight_observer)
+            torch.manual_seed(0)
+            model = static_quantize(body, (4, 3, 4, 6, 6), fuse=[["0", "1"]], qconfig=qconfig)
+            self.check(model, (2, 3, 4, 6, 6), (13, 17), steps=2, scale=model.body[2].scale)
+        finally:
+            torch.backends.quantized.engine = "qnnpack"
 
     def test_functional_ops_exact(self):
         # QNNPACK's hardswish and sigmoid kernels approximate (within 3 steps of 1/256).
