@@ -14,15 +14,18 @@ bool is_tensor(const Value* v) { return v->type()->kind() == c10::TypeKind::Tens
 
 }  // namespace
 
+bool writes_input(const Node& node, size_t i) {
+  const auto* schema = node.maybeSchema();
+  if (schema == nullptr || i >= schema->arguments().size() || i >= node.inputs().size())
+    return false;
+  const auto* alias = schema->arguments()[i].alias_info();
+  return alias != nullptr && alias->isWrite();
+}
+
 std::vector<const Value*> written_tensors(const Node& node) {
   std::vector<const Value*> out;
-  const auto* schema = node.maybeSchema();
-  if (schema == nullptr) return out;
-  const auto& args = schema->arguments();
-  for (size_t i = 0; i < args.size() && i < node.inputs().size(); ++i) {
-    if (args[i].alias_info() != nullptr && args[i].alias_info()->isWrite() &&
-        is_tensor(node.input(i)))
-      out.push_back(node.input(i));
+  for (size_t i = 0; i < node.inputs().size(); ++i) {
+    if (writes_input(node, i) && is_tensor(node.input(i))) out.push_back(node.input(i));
   }
   return out;
 }

@@ -4,6 +4,7 @@
 // blocks write (docs/torchscript.md, "Writes").
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 namespace torch::jit {
@@ -13,6 +14,8 @@ struct Value;
 
 namespace pt2onnx::sym {
 
+// True where `node`'s schema says it writes to its input `i` (`Tensor(a!) self`, `t[](a!) list`).
+bool writes_input(const torch::jit::Node& node, size_t i);
 // The tensor inputs `node` writes to, by its schema.
 std::vector<const torch::jit::Value*> written_tensors(const torch::jit::Node& node);
 // True where output 0 of `node` shares storage with its input 0 (a view, or an in-place op).

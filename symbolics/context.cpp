@@ -5,6 +5,7 @@
 
 #include "onnx/ops.h"
 #include "onnx/tensor_proto.h"
+#include "symbolics/aliasing.h"
 
 namespace pt2onnx::sym {
 namespace {
@@ -154,10 +155,7 @@ std::optional<c10::IValue> SymbolicContext::known_value(const Value* value) {
     // A list that an op writes to (append in a loop) holds its construction's items only until
     // then: its value is the writes' result, which the converter computes, not a constant.
     for (const torch::jit::Use& use : value->uses()) {
-      const auto* schema = use.user->maybeSchema();
-      if (schema == nullptr || use.offset >= schema->arguments().size()) continue;
-      const auto* alias = schema->arguments()[use.offset].alias_info();
-      if (alias != nullptr && alias->isWrite()) return std::nullopt;
+      if (writes_input(*use.user, use.offset)) return std::nullopt;
     }
     const auto elem =
         value->type()->containedTypes().empty() ? nullptr : value->type()->containedTypes()[0];

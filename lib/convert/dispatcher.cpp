@@ -176,12 +176,8 @@ bool Dispatcher::is_tainted(const Value* value) const {
 // refused Loop appends to). A reader of any of them would see a value the failure never made.
 void Dispatcher::taint_outputs(const Node& node) {
   for (const Value* out : node.outputs()) tainted_.insert(out);
-  if (const auto* schema = node.maybeSchema()) {
-    const auto& args = schema->arguments();
-    for (size_t i = 0; i < args.size() && i < node.inputs().size(); ++i) {
-      if (args[i].alias_info() != nullptr && args[i].alias_info()->isWrite())
-        tainted_.insert(node.input(i));
-    }
+  for (size_t i = 0; i < node.inputs().size(); ++i) {
+    if (sym::writes_input(node, i)) tainted_.insert(node.input(i));
   }
   for (const torch::jit::Block* block : node.blocks()) {
     for (const Node* inner : block->nodes()) taint_outputs(*inner);

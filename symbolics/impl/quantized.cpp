@@ -199,7 +199,7 @@ bool is_scalar_op(const Node* n) {
 std::vector<c10::IValue> run_op(SymbolicContext& ctx, const char* name,
                                 std::vector<c10::IValue> args) {
   auto op = c10::Dispatcher::singleton().findSchema({name, ""});
-  if (!op) ctx.fail_unsupported(std::string("packed parameters without ") + name + " in LibTorch");
+  if (!op) ctx.fail_unsupported(std::string("this LibTorch has no ") + name);
   torch::jit::Stack stack(std::move(args));
   try {
     op->callBoxed(&stack);
@@ -414,6 +414,11 @@ ValueName quantized_operand(SymbolicContext& ctx, const Value* v) {
 // storage type of its first operand.
 Outputs quantized_result(SymbolicContext& ctx, const Node& node, const ValueName& y) {
   return {on_grid(ctx, y, require_quantization(ctx, node.output(0)))};
+}
+
+// The same, quantized as LibTorch quantizes a float result (Note [Quantizing as LibTorch does]).
+Outputs quantized_result_as_libtorch(SymbolicContext& ctx, const Node& node, const ValueName& y) {
+  return {on_grid_as_libtorch(ctx, y, require_quantization(ctx, node.output(0)))};
 }
 
 // ---------------------------------------------------------------- packed parameters
@@ -788,7 +793,7 @@ Outputs quantized_mul_scalar(SymbolicContext& ctx, const Node& node, bool relu) 
   ValueName y = ctx.emit("Mul", {quantized_operand(ctx, node.input(0)),
                                  ctx.scalar_constant(scalar_operand(ctx, &node), c10::kFloat)});
   if (relu) y = ctx.emit("Relu", {y});
-  return {on_grid_as_libtorch(ctx, y, require_quantization(ctx, node.output(0)))};
+  return quantized_result_as_libtorch(ctx, node, y);
 }
 
 }  // namespace
@@ -874,7 +879,7 @@ Outputs quantized_leaky_relu_v10(SymbolicContext& ctx, const Node& node) {
   const double slope = ctx.const_float(node, "negative_slope");
   const ValueName y = ctx.emit("LeakyRelu", {dequantized_as_vectorized_kernels(ctx, node.input(0))},
                                {{"alpha", static_cast<float>(slope)}});
-  return {on_grid_as_libtorch(ctx, y, require_quantization(ctx, node.output(0)))};
+  return quantized_result_as_libtorch(ctx, node, y);
 }
 
 // quantized::batch_norm{,1d,2d,3d}(qx, weight, bias, mean, var, eps, output_scale,
@@ -908,16 +913,12 @@ std::optional<ValueName> float_affine(SymbolicContext& ctx, const Node& node, co
   return v;
 }
 
-Outputs normalized_result(SymbolicContext& ctx, const Node& node, const ValueName& y) {
-  return {on_grid_as_libtorch(ctx, y, require_quantization(ctx, node.output(0)))};
-}
-
 }  // namespace
 
 Outputs quantized_layer_norm_v10(SymbolicContext& ctx, const Node& node) {
   const ValueName x = quantized_operand(ctx, node.input(0));
   const auto axes = static_cast<int64_t>(ctx.const_ints(node, "normalized_shape").size());
-  return normalized_result(
+  return quantized_result_as_libtorch(
       ctx, node,
       layer_norm_decomposed(ctx, x, axes, float_affine(ctx, node, "weight"),
                             float_affine(ctx, node, "bias"), ctx.const_float(node, "eps")));
@@ -925,7 +926,7 @@ Outputs quantized_layer_norm_v10(SymbolicContext& ctx, const Node& node) {
 
 Outputs quantized_group_norm_v10(SymbolicContext& ctx, const Node& node) {
   const ValueName x = quantized_operand(ctx, node.input(0));
-  return normalized_result(
+  return quantized_result_as_libtorch(
       ctx, node,
       group_norm_decomposed(ctx, x, ctx.const_int(node, "num_groups"),
                             float_affine(ctx, node, "weight"), float_affine(ctx, node, "bias"),
@@ -940,7 +941,7 @@ Outputs quantized_instance_norm_v10(SymbolicContext& ctx, const Node& node) {
   if (!dims || dims->size() < 2 || !(*dims)[1]) {
     ctx.fail_invalid("quantized instance_norm needs a static channel count (give --shape)");
   }
-  return normalized_result(
+  return quantized_result_as_libtorch(
       ctx, node,
       group_norm_decomposed(ctx, x, *(*dims)[1], float_affine(ctx, node, "weight"),
                             float_affine(ctx, node, "bias"), ctx.const_float(node, "eps")));
