@@ -119,6 +119,10 @@ def shape_flags(name, x, axes):
 
 X = "x"
 NAN_I = [np.full((2, 3, 5), np.nan, np.float32), np.full((3, 3, 5), 1.0, np.float32)]
+# LibTorch 1.13's CPU baddbmm, documented to ignore `input` at beta 0, lets its NaN through at
+# random elements in about one call of four. These cases take their reference on the inputs with
+# NaN as 0, equal by the documented semantics, so a model that propagates the NaN still fails.
+REFERENCE_WITHOUT_NAN = {f"baddbmm_run_time_{mode}" for mode in ("script", "trace")}
 
 # (name, module, mode, flags, input sets, opsets)
 CASES = []
@@ -172,7 +176,10 @@ class RuntimeSizesTest(ConverterTest):
         for name, module, mode, flags, input_sets, opsets in cases:
             pt = self.path(f"{name}.pt")
             save_torchscript(module, pt, mode, tuple(torch.from_numpy(x) for x in input_sets[0]))
-            refs = [torch_outputs(pt, inputs) for inputs in input_sets]
+            ref_sets = input_sets
+            if name in REFERENCE_WITHOUT_NAN:
+                ref_sets = [[np.nan_to_num(x, nan=0.0) for x in xs] for xs in input_sets]
+            refs = [torch_outputs(pt, inputs) for inputs in ref_sets]
             for opset in opsets:
                 out = self.path(f"{name}_{opset}.onnx")
                 with self.subTest(case=name, opset=opset, step="convert"):
