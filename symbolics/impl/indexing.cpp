@@ -15,6 +15,7 @@
 #include "onnx/ops.h"
 #include "symbolics/helpers.h"
 #include "symbolics/impl/indexing.h"
+#include "symbolics/impl/quantized_values.h"
 
 namespace pt2onnx::sym {
 namespace {
@@ -840,45 +841,58 @@ Outputs index_put_v16(SymbolicContext& ctx, const Node& node) {
   return index_put_impl(ctx, node, ScatterOp::kElements11, ScatterOp::kElementsAdd16, true);
 }
 
+namespace {
+
+// [0, 1, ..., count) as a 1-d int64: a constant for a known count, else Range (opset 11).
+ValueName counting(SymbolicContext& ctx, const ValueName& count, bool run_time_counts,
+                   const std::string& what) {
+  if (const at::Tensor* c = ctx.constant_of(count))
+    return ctx.constant(at::arange(c->item<int64_t>(), at::kLong));
+  if (!run_time_counts) ctx.needs_opset(11, "embedding_bag with a run-time number of " + what);
+  return ctx.emit("Range", {ctx.int_constant(0), count, ctx.int_constant(1)});
+}
+
 // aten::embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, sparse,
 // per_sample_weights, include_last_offset[, padding_idx]) -> (out, offset2bag, bag_size,
 // max_indices). Rows are gathered; bag membership is a [bags, n] mask M[b, p] = (bag(p) == b)
-// with bag(p) = #{j : offsets[j] <= p} - 1 (2-d indices: one bag per row); sum and mean are
-// MatMuls with M, max a ReduceMax under it. Needs static bag and index counts. Only the first
-// output carries torch's value; the others are placeholders.
-Outputs embedding_bag_v9(SymbolicContext& ctx, const Node& node) {
-  const ValueName w = ctx.input(node, "weight");
+// with bag(p) = #{j : offsets[j] <= p} - 1 (2-d indices: bag(p) = p / length); sum and mean are
+// MatMuls with M, max a ReduceMax under it. Run-time bag and index counts need Range (opset 11).
+// Only the first output carries torch's value; the others are placeholders.
+Outputs embedding_bag_rows(SymbolicContext& ctx, const Node& node, const ValueName& w,
+                           bool run_time_counts) {
   ValueName indices = ctx.cast(ctx.input(node, "indices"), c10::kLong);
   const int64_t mode = ctx.const_int(node, "mode");
   const bool include_last = ctx.const_bool(node, "include_last_offset");
   std::optional<int64_t> padding_idx;
   if (has_arg(node, "padding_idx")) padding_idx = ctx.optional_const_int(node, "padding_idx");
   const auto type = ctx.require_dtype(w);
-  auto is = ctx.static_shape(indices);
-  if (!is) ctx.fail_unsupported("embedding_bag with a dynamic number of indices");
-  int64_t bags = 0;
+  auto& g = ctx.builder();
+  const int64_t rank = ctx.require_rank(indices);
   ValueName membership;  // BOOL [bags, n]
-  if (is->size() == 2) {
-    bags = (*is)[0];
-    const int64_t len = (*is)[1];
-    at::Tensor m = at::zeros({bags, bags * len}, at::kBool);
-    for (int64_t b = 0; b < bags; ++b) m.narrow(0, b, 1).narrow(1, b * len, len).fill_(true);
-    membership = ctx.constant(m);
+  if (rank == 2) {
+    const ValueName bags = onnx_ops::dim_size(g, indices, 0);
+    const ValueName len = onnx_ops::dim_size(g, indices, 1);
     indices = ctx.emit("Reshape", {indices, ctx.ints_constant({-1})});
+    const ValueName n = onnx_ops::dim_size(g, indices, 0);
+    const ValueName bag = ctx.emit("Div", {counting(ctx, n, run_time_counts, "indices"), len});
+    membership = ctx.emit(
+        "Equal", {onnx_ops::unsqueeze(g, counting(ctx, bags, run_time_counts, "bags"), {1}),
+                  onnx_ops::unsqueeze(g, bag, {0})});
   } else {
     ValueName offsets = ctx.cast(ctx.input(node, "offsets"), c10::kLong);
-    auto os = ctx.static_shape(offsets);
-    if (!os || os->size() != 1) ctx.fail_unsupported("embedding_bag with a dynamic number of bags");
-    bags = (*os)[0] - (include_last ? 1 : 0);
-    const int64_t n = (*is)[0];
-    ValueName pos = ctx.constant(at::arange(n, at::kLong).reshape({n, 1}));
-    ValueName started = ctx.emit(
-        "Not", {ctx.emit("Greater", {onnx_ops::unsqueeze(ctx.builder(), offsets, {0}), pos})});
-    ValueName bag = ctx.emit("Sub", {onnx_ops::reduce(ctx.builder(), "ReduceSum",
-                                                      ctx.cast(started, c10::kLong), {1}, false),
-                                     ctx.int_constant(1)});
-    membership = ctx.emit("Equal", {ctx.constant(at::arange(bags, at::kLong).reshape({bags, 1})),
-                                    onnx_ops::unsqueeze(ctx.builder(), bag, {0})});
+    if (ctx.require_rank(offsets) != 1) ctx.fail_unsupported("embedding_bag with 2-d offsets");
+    ValueName bags = onnx_ops::dim_size(g, offsets, 0);
+    if (include_last) bags = ctx.emit("Sub", {bags, ctx.int_constant(1)});
+    const ValueName n = onnx_ops::dim_size(g, indices, 0);
+    ValueName pos = onnx_ops::unsqueeze(g, counting(ctx, n, run_time_counts, "indices"), {1});
+    ValueName started =
+        ctx.emit("Not", {ctx.emit("Greater", {onnx_ops::unsqueeze(g, offsets, {0}), pos})});
+    ValueName bag = ctx.emit(
+        "Sub", {onnx_ops::reduce(g, "ReduceSum", ctx.cast(started, c10::kLong), {1}, false),
+                ctx.int_constant(1)});
+    membership = ctx.emit(
+        "Equal", {onnx_ops::unsqueeze(g, counting(ctx, bags, run_time_counts, "bags"), {1}),
+                  onnx_ops::unsqueeze(g, bag, {0})});
   }
   if (padding_idx && *padding_idx >= 0) {
     ValueName keep =
@@ -906,6 +920,46 @@ Outputs embedding_bag_v9(SymbolicContext& ctx, const Node& node) {
   }
   ValueName placeholder = ctx.ints_constant({0});
   return {out, placeholder, placeholder, placeholder};
+}
+
+}  // namespace
+
+Outputs embedding_bag_v9(SymbolicContext& ctx, const Node& node) {
+  return embedding_bag_rows(ctx, node, ctx.input(node, "weight"), false);
+}
+Outputs embedding_bag_v11(SymbolicContext& ctx, const Node& node) {
+  return embedding_bag_rows(ctx, node, ctx.input(node, "weight"), true);
+}
+
+namespace {
+
+// quantized::embedding_bag_byte / embedding_bag_4bit(packed weight, indices, offsets,
+// scale_grad_by_freq, mode, pruned_weights, per_sample_weights, compressed_indices_mapping,
+// include_last_offset): weight-only quantization, whose result is float. The bags are summed as
+// embedding_bag's, over the table of the rows LibTorch's kernel dequantizes.
+Outputs quantized_embedding_bag(SymbolicContext& ctx, const Node& node, bool run_time_counts) {
+  if (ctx.const_bool(node, "pruned_weights"))
+    ctx.fail_unsupported("a quantized embedding bag with pruned weights");
+  const ValueName w = ctx.constant(dequantized_embedding_table(ctx, node));
+  return {embedding_bag_rows(ctx, node, w, run_time_counts).at(0)};
+}
+
+}  // namespace
+
+Outputs quantized_embedding_bag_v9(SymbolicContext& ctx, const Node& node) {
+  return quantized_embedding_bag(ctx, node, false);
+}
+Outputs quantized_embedding_bag_v11(SymbolicContext& ctx, const Node& node) {
+  return quantized_embedding_bag(ctx, node, true);
+}
+
+// quantized::embedding_byte(packed weight, indices, pruned_weights): Gather on
+// the dequantized table.
+Outputs quantized_embedding_v9(SymbolicContext& ctx, const Node& node) {
+  if (ctx.const_bool(node, "pruned_weights"))
+    ctx.fail_unsupported("a quantized embedding with pruned weights");
+  const ValueName w = ctx.constant(dequantized_embedding_table(ctx, node));
+  return {ctx.emit("Gather", {w, ctx.cast(ctx.input(node, "indices"), c10::kLong)}, {{"axis", 0}})};
 }
 
 }  // namespace pt2onnx::sym

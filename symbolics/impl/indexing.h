@@ -35,5 +35,9 @@ Outputs index_put_v9(SymbolicContext& ctx, const Node& node);
 Outputs index_put_v11(SymbolicContext& ctx, const Node& node);
 Outputs index_put_v16(SymbolicContext& ctx, const Node& node);
 Outputs embedding_bag_v9(SymbolicContext& ctx, const Node& node);
+Outputs embedding_bag_v11(SymbolicContext& ctx, const Node& node);
+Outputs quantized_embedding_bag_v9(SymbolicContext& ctx, const Node& node);
+Outputs quantized_embedding_bag_v11(SymbolicContext& ctx, const Node& node);
+Outputs quantized_embedding_v9(SymbolicContext& ctx, const Node& node);
 
 }  // namespace pt2onnx::sym

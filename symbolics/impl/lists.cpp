@@ -78,7 +78,22 @@ Outputs list_slice_v9(SymbolicContext& ctx, const Node& node) {
 Outputs append_v9(SymbolicContext& ctx, const Node& node) {
   Lowered list = ctx.lowered(node.input(0));
   Lowered result;
-  if (list.kind == Lowered::Kind::kList) {
+  const auto& contained = node.input(0)->type()->containedTypes();
+  if (!contained.empty() && contained[0]->kind() == c10::TypeKind::ClassType) {
+    // A list of objects (the packed parameters of quantized layers) is known at conversion time
+    // or not at all: its items are constants.
+    const auto item = ctx.known_value(node.input(1));
+    if (!item || !item->isObject())
+      ctx.fail_unsupported("append of an object that is not a constant to a list");
+    c10::impl::GenericList items(contained[0]);
+    if (list.kind == Lowered::Kind::kObject && list.object->isList()) {
+      for (const c10::IValue& v : list.object->toListRef()) items.push_back(v);
+    } else if (list.kind != Lowered::Kind::kList || !list.items.empty()) {
+      ctx.fail_unsupported("append to a list of objects that is not a constant");
+    }
+    items.push_back(*item);
+    result = Lowered::known_object(std::make_shared<const c10::IValue>(c10::IValue(items)));
+  } else if (list.kind == Lowered::Kind::kList) {
     list.items.push_back(ctx.tensor(node.input(1)));
     result = list;
   } else if (list.kind == Lowered::Kind::kSequence) {

@@ -558,6 +558,50 @@ ValueName requantized_like_input(SymbolicContext& ctx, const Node& node, const V
   return on_grid(ctx, y, *q);
 }
 
+std::vector<at::Tensor> dequantized_cell_params(SymbolicContext& ctx, const c10::IValue& cell) {
+  if (!cell.isObject()) ctx.fail_unsupported("recurrent cell parameters that are not a constant");
+  const auto obj = cell.toObject();
+  auto* getstate = obj->type()->findMethod("__getstate__");
+  if (getstate == nullptr) ctx.fail_unsupported("recurrent cell parameters without a state");
+  torch::jit::Stack stack{cell};
+  getstate->run(stack);
+  auto state = stack.at(0).toTuple()->elements();
+  // (kind, tensors, doubles, longs, packed linear parameters)
+  if (state.size() != 5 || !state[0].isString())
+    ctx.fail_unsupported("recurrent cell parameters of an unknown layout");
+  const std::string kind = state[0].toStringRef();
+  const char* unpack = kind == "quantized_dynamic"        ? "quantized::linear_unpack"
+                       : kind == "quantized_dynamic_fp16" ? "quantized::linear_unpack_fp16"
+                                                          : nullptr;
+  if (unpack == nullptr) {
+    ctx.fail_unsupported("recurrent cell parameters of kind '" + kind +
+                         "' (dynamic int8 and float16 quantization are supported)");
+  }
+  const auto tensors = state[1].toTensorVector();
+  const auto packed = state[4].toList();
+  if (tensors.size() != 2 || packed.size() != 2)
+    ctx.fail_unsupported("recurrent cell parameters of an unknown layout");
+  std::vector<at::Tensor> params;
+  for (size_t i = 0; i < 2; ++i) {
+    const at::Tensor w = run_op(ctx, unpack, {packed.get(i)}).at(0).toTensor();
+    params.push_back(w.is_quantized() ? w.dequantize() : w.to(at::kFloat));
+  }
+  for (const at::Tensor& b : tensors) params.push_back(b.to(at::kFloat).contiguous());
+  return params;
+}
+
+at::Tensor dequantized_embedding_table(SymbolicContext& ctx, const Node& node) {
+  const c10::IValue packed = packed_params(ctx, node.input(0));
+  const bool four_bit = std::string(node.kind().toQualString()).find("4bit") != std::string::npos;
+  const int64_t rows =
+      run_op(ctx, "quantized::embedding_bag_unpack", {packed}).at(0).toTensor().size(0);
+  const at::Tensor each = at::arange(rows, at::kLong);
+  auto out =
+      run_op(ctx, four_bit ? "quantized::embedding_bag_4bit" : "quantized::embedding_bag_byte",
+             {packed, each, each, false, int64_t{0}, false, c10::IValue(), c10::IValue(), false});
+  return out.at(0).toTensor().to(at::kFloat).contiguous();
+}
+
 // ---------------------------------------------------------------- aten quantization
 
 // aten::quantize_per_tensor(self, scale, zero_point, dtype): QuantizeLinear then

@@ -5,8 +5,12 @@
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
 
+#include <algorithm>
+
 #include "onnx/ops.h"
+#include "symbolics/aliasing.h"
 #include "symbolics/helpers.h"
+#include "symbolics/impl/quantized_values.h"
 #include "symbolics/impl/rnn.h"
 
 namespace pt2onnx::sym {
@@ -154,8 +158,8 @@ void check_eval(SymbolicContext& ctx, const Node& node) {
 }
 
 // aten::lstm.input / gru.input / rnn_*.input(input, hx, params, has_biases, num_layers, dropout,
-// train, bidirectional, batch_first).
-Outputs full_rnn(SymbolicContext& ctx, const Node& node, Variant v) {
+// train, bidirectional, batch_first), with torch's flat weights `params`.
+Outputs full_rnn(SymbolicContext& ctx, const Node& node, Variant v, std::vector<ValueName> params) {
   check_eval(ctx, node);
   RnnSpec s;
   s.variant = v;
@@ -164,13 +168,47 @@ Outputs full_rnn(SymbolicContext& ctx, const Node& node, Variant v) {
   if (batch_first) s.input = batch_first_swap(ctx, s.input);
   s.h0 = v == Variant::kLstm ? ctx.tensor_list(ctx.arg(node, "hx"))
                              : std::vector<ValueName>{ctx.input(node, "hx")};
-  s.params = ctx.tensor_list(ctx.arg(node, "params"));
+  s.params = std::move(params);
   s.has_biases = ctx.const_bool(node, "has_biases");
   s.num_layers = ctx.const_int(node, "num_layers");
   s.bidirectional = ctx.const_bool(node, "bidirectional");
   auto outs = run_rnn(ctx, s);
   if (batch_first) outs[0] = batch_first_swap(ctx, outs[0]);
   return Outputs(outs.begin(), outs.end());
+}
+
+Outputs full_rnn(SymbolicContext& ctx, const Node& node, Variant v) {
+  return full_rnn(ctx, node, v, ctx.tensor_list(ctx.arg(node, "params")));
+}
+
+// aten::quantized_lstm.input / quantized_gru.input: the layers of dynamic quantization (int8 or
+// float16 weights) with their weights dequantized. LibTorch quantizes the activations at run
+// time too; computing them unquantized differs from it by that rounding (docs/quantization.md).
+Outputs dynamic_quantized_rnn(SymbolicContext& ctx, const Node& node, Variant v) {
+  const torch::jit::Value* list = ctx.arg(node, "params");
+  std::vector<c10::IValue> cells;
+  const bool appended =
+      std::any_of(list->uses().begin(), list->uses().end(),
+                  [](const torch::jit::Use& u) { return writes_input(*u.user, u.offset); });
+  if (list->node()->kind() == c10::prim::ListConstruct && !appended) {
+    for (const torch::jit::Value* item : list->node()->inputs()) {
+      auto cell = ctx.known_value(item);
+      if (!cell) ctx.fail_unsupported("quantized recurrent parameters that are not constants");
+      cells.push_back(*cell);
+    }
+  } else {
+    const Lowered known = ctx.lowered(list);
+    if (known.kind != Lowered::Kind::kObject || !known.object->isList())
+      ctx.fail_unsupported("quantized recurrent parameters that are not a list of constants");
+    for (const c10::IValue& cell : known.object->toListRef()) cells.push_back(cell);
+  }
+  const bool has_biases = ctx.const_bool(node, "has_biases");
+  std::vector<ValueName> params;
+  for (const c10::IValue& cell : cells) {
+    const std::vector<at::Tensor> w = dequantized_cell_params(ctx, cell);
+    for (size_t i = 0; i < (has_biases ? 4U : 2U); ++i) params.push_back(ctx.constant(w[i]));
+  }
+  return full_rnn(ctx, node, v, std::move(params));
 }
 
 // aten::lstm.data / gru.data / rnn_*.data(data, batch_sizes, hx, params, has_biases, num_layers,
@@ -292,6 +330,14 @@ Outputs rnn_tanh_v9(SymbolicContext& ctx, const Node& node) {
 }
 Outputs rnn_relu_v9(SymbolicContext& ctx, const Node& node) {
   return full_rnn(ctx, node, Variant::kRnnRelu);
+}
+// aten::quantized_lstm.input / quantized_gru.input (dynamic quantization): LSTM / GRU per layer
+// with the dequantized weights.
+Outputs quantized_lstm_v9(SymbolicContext& ctx, const Node& node) {
+  return dynamic_quantized_rnn(ctx, node, Variant::kLstm);
+}
+Outputs quantized_gru_v9(SymbolicContext& ctx, const Node& node) {
+  return dynamic_quantized_rnn(ctx, node, Variant::kGru);
 }
 // The .data overloads: packed input (see _pack_padded_sequence_v9).
 Outputs lstm_packed_v9(SymbolicContext& ctx, const Node& node) {

@@ -9,6 +9,8 @@ Outputs lstm_v9(SymbolicContext& ctx, const Node& node);
 Outputs gru_v9(SymbolicContext& ctx, const Node& node);
 Outputs rnn_tanh_v9(SymbolicContext& ctx, const Node& node);
 Outputs rnn_relu_v9(SymbolicContext& ctx, const Node& node);
+Outputs quantized_lstm_v9(SymbolicContext& ctx, const Node& node);
+Outputs quantized_gru_v9(SymbolicContext& ctx, const Node& node);
 Outputs lstm_packed_v9(SymbolicContext& ctx, const Node& node);
 Outputs gru_packed_v9(SymbolicContext& ctx, const Node& node);
 Outputs rnn_tanh_packed_v9(SymbolicContext& ctx, const Node& node);

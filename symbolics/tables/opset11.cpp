@@ -21,6 +21,9 @@ void register_opset11(SymbolicTable& t) {
   t.add("aten::gather", gather_v11);
   t.add("aten::scatter", scatter_v11);
   t.add("aten::index_copy", index_copy_v11);
+  t.add("aten::embedding_bag", embedding_bag_v11);
+  t.add("quantized::embedding_bag_byte", quantized_embedding_bag_v11);
+  t.add("quantized::embedding_bag_4bit", quantized_embedding_bag_v11);
   t.add("aten::masked_scatter", masked_scatter_v11);
   t.add("aten::index_put", index_put_v11);
 

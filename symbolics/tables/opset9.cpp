@@ -229,6 +229,9 @@ void register_opset9(SymbolicTable& t) {
   t.add("aten::embedding_renorm", embedding_renorm_v9);
   t.add("aten::index_put", index_put_v9);
   t.add("aten::embedding_bag", embedding_bag_v9);
+  t.add("quantized::embedding_bag_byte", quantized_embedding_bag_v9);
+  t.add("quantized::embedding_bag_4bit", quantized_embedding_bag_v9);
+  t.add("quantized::embedding_byte", quantized_embedding_v9);
 
   // ---- inplace_views.cpp
   t.add("aten::copy_", copy__v9);
@@ -370,6 +373,8 @@ void register_opset9(SymbolicTable& t) {
   t.add("aten::gru.data", gru_packed_v9);
   t.add("aten::rnn_tanh.data", rnn_tanh_packed_v9);
   t.add("aten::rnn_relu.data", rnn_relu_packed_v9);
+  t.add("aten::quantized_lstm", quantized_lstm_v9);
+  t.add("aten::quantized_gru", quantized_gru_v9);
   t.add("aten::_pack_padded_sequence", _pack_padded_sequence_v9);
   t.add("aten::_pad_packed_sequence", _pad_packed_sequence_v9);
 

@@ -72,6 +72,16 @@ class BaddbmmRunTime(torch.nn.Module):
         return torch.baddbmm(i, b1, b2, alpha=b1.size(0), beta=b1.size(0) - 2)
 
 
+class EmbeddingBagRunTime(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.randn(10, 3))
+
+    def forward(self, i, o):
+        return (F.embedding_bag(i, self.w, o, mode="sum"), F.embedding_bag(i, self.w, o, mode="mean"),
+                F.embedding_bag(i, self.w, o, mode="max"), F.embedding_bag(i.view(-1, 2), self.w))
+
+
 class TrilRunTimeDiagonal(torch.nn.Module):
     def forward(self, x, y):
         d = y.size(0) - 2
@@ -119,6 +129,9 @@ def shape_flags(name, x, axes):
 
 X = "x"
 NAN_I = [np.full((2, 3, 5), np.nan, np.float32), np.full((3, 3, 5), 1.0, np.float32)]
+# Bags of run-time counts, an empty one among them
+BAG_I = [np.array([1, 4, 4, 9, 0, 2]), np.array([3, 3, 8, 1, 0, 5, 7, 2])]
+BAG_O = [np.array([0, 2, 2]), np.array([0, 1, 5, 7])]
 # LibTorch 1.13's CPU baddbmm, documented to ignore `input` at beta 0, lets its NaN through at
 # random elements in about one call of four. These cases take their reference on the inputs with
 # NaN as 0, equal by the documented semantics, so a model that propagates the NaN still fails.
@@ -145,6 +158,10 @@ for mode in ("script", "trace"):
          + shape_flags("b2", f32(3, 4, 5), "0"),
          [[NAN_I[1], f32(3, 3, 4), f32(3, 4, 5)], [NAN_I[0], f32(2, 3, 4), f32(2, 4, 5)]],
          (9, 17)),
+        (f"embedding_bag_run_time_{mode}", EmbeddingBagRunTime(), mode,
+         shape_flags("i", BAG_I[0], "0") + shape_flags("o", BAG_O[0], "0")
+         + ["--dtype", "i:int64", "--dtype", "o:int64"],
+         [[BAG_I[0], BAG_O[0]], [BAG_I[1], BAG_O[1]]], (11, 17)),
         (f"tril_run_time_diagonal_{mode}", TrilRunTimeDiagonal(), mode,
          ["--shape", "x:4x5"] + shape_flags("y", f32(3), "0"),
          [[f32(4, 5), f32(3)], [f32(4, 5), f32(5)]], (9, 11, 14)),
@@ -222,6 +239,10 @@ class RuntimeSizesTest(ConverterTest):
         for module, flags, opset, code in cases:
             with self.subTest(module=type(module).__name__, opset=opset):
                 self.assert_refused(module, flags, opset, code, ex)
+        bag_flags = (shape_flags("i", BAG_I[0], "0") + shape_flags("o", BAG_O[0], "0")
+                     + ["--dtype", "i:int64", "--dtype", "o:int64"])
+        self.assert_refused(EmbeddingBagRunTime(), bag_flags, 10, "needs-opset",
+                            tuple(torch.from_numpy(x) for x in (BAG_I[0], BAG_O[0])))
 
 
 if __name__ == "__main__":
