@@ -208,6 +208,12 @@ std::optional<c10::IValue> SymbolicContext::known_value(const Value* value) {
   }
 }
 
+std::optional<c10::ScalarType> SymbolicContext::converted_dtype(const Value* value) const {
+  const Lowered* bound = bindings_.find(value);
+  if (bound == nullptr || bound->kind != Lowered::Kind::kTensor) return std::nullopt;
+  return dtype(bound->name);
+}
+
 // ---------------------------------------------------------------- values
 
 Lowered SymbolicContext::lowered(const Value* value) {

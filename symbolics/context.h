@@ -93,6 +93,8 @@ class SymbolicContext {
 
   // ---- what is known about an ONNX value
   std::optional<c10::ScalarType> dtype(const ValueName& value) const;
+  // The element type of `value` where it is already converted to a tensor; nothing is lowered.
+  std::optional<c10::ScalarType> converted_dtype(const torch::jit::Value* value) const;
   c10::ScalarType require_dtype(const ValueName& value) const;
   std::optional<int64_t> rank(const ValueName& value) const;
   int64_t require_rank(const ValueName& value) const;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <limits>
 
 #include "onnx/ops.h"
@@ -20,6 +21,12 @@ namespace {
 // Type of an If output from its two branches: the element type, and the dims both agree on.
 onnx::TypeProto merged_type(const onnx::TypeProto* a, const onnx::TypeProto* b) {
   if (a == nullptr) return b != nullptr ? onnx_ir::relaxed_type(*b, false) : onnx::TypeProto();
+  if (b != nullptr && a->has_sequence_type() && b->has_sequence_type()) {
+    onnx::TypeProto out;
+    *out.mutable_sequence_type()->mutable_elem_type() =
+        merged_type(&a->sequence_type().elem_type(), &b->sequence_type().elem_type());
+    return out;
+  }
   if (b == nullptr || !a->has_tensor_type() || !b->has_tensor_type()) return *a;
   onnx::TypeProto out = onnx_ir::tensor_type(a->tensor_type().elem_type());
   const auto& sa = a->tensor_type().shape();
@@ -118,6 +125,59 @@ std::vector<const torch::jit::Value*> mutated_values(const torch::jit::Block& bl
   return out;
 }
 
+// The element type of the tensors `node`'s blocks append to `list`, where it can be read before
+// they are converted: an appended value that is a view or a same-typed op of a tensor converted
+// outside `node` (list(x) appends x's rows) has that tensor's type. An empty list's sequence needs
+// it up front, since a loop-carried sequence cannot change its type.
+std::optional<c10::ScalarType> appended_dtype(SymbolicContext& ctx, const torch::jit::Value* list,
+                                              const Node& node) {
+  static const char* kSameType[] = {
+      "aten::select",    "aten::slice",      "aten::narrow",    "aten::view",    "aten::reshape",
+      "aten::clone",     "aten::contiguous", "aten::transpose", "aten::permute", "aten::squeeze",
+      "aten::unsqueeze", "aten::flatten",    "aten::expand",    "aten::detach",  "aten::t",
+      "aten::neg",       "aten::abs",        "aten::relu"};
+  auto inside_node = [&](const torch::jit::Value* v) {
+    return std::any_of(node.blocks().begin(), node.blocks().end(),
+                       [&](const torch::jit::Block* b) { return node_inside(v->node(), b); });
+  };
+  std::optional<c10::ScalarType> found;
+  bool conflicting = false;
+  std::function<void(const torch::jit::Block&)> scan = [&](const torch::jit::Block& b) {
+    for (const Node* n : b.nodes()) {
+      for (const torch::jit::Block* sub : n->blocks()) scan(*sub);
+      if (n->kind() != c10::Symbol::fromQualString("aten::append") || n->input(0) != list) continue;
+      const torch::jit::Value* v = n->input(1);
+      while (inside_node(v)) {
+        const std::string kind = v->node()->kind().toQualString();
+        if (std::none_of(std::begin(kSameType), std::end(kSameType),
+                         [&](const char* k) { return kind == k; }) ||
+            v->node()->inputs().empty()) {
+          break;
+        }
+        v = v->node()->input(0);
+      }
+      const auto t = ctx.converted_dtype(v);
+      if (!t || (found && *found != *t)) {
+        conflicting = true;
+        continue;
+      }
+      found = t;
+    }
+  };
+  for (const torch::jit::Block* b : node.blocks()) scan(*b);
+  if (conflicting) return std::nullopt;
+  return found;
+}
+
+// An empty ONNX sequence for `list`, of the type `node` appends to it, else float (the most
+// common; a different appended type is refused at the append).
+ValueName empty_sequence_for(SymbolicContext& ctx, const torch::jit::Value* list,
+                             const Node& node) {
+  const auto t = appended_dtype(ctx, list, node);
+  if (!t) return ctx.emit("SequenceEmpty", {});
+  return ctx.emit("SequenceEmpty", {}, {{"dtype", static_cast<int64_t>(onnx_ir::onnx_dtype(*t))}});
+}
+
 bool is_list_value(const torch::jit::Value* v) {
   return v->type()->kind() == c10::TypeKind::ListType;
 }
@@ -167,7 +227,7 @@ std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
                                                  const std::string& name,
                                                  std::vector<onnx::TypeProto>& output_types,
                                                  const std::vector<const torch::jit::Value*>& lists,
-                                                 std::vector<size_t>& unset) {
+                                                 std::vector<size_t>& unset, bool sequences) {
   auto& g = ctx.builder();
   onnx_ir::SubgraphScope subgraph(g, name);
   std::vector<Lowered> list_values;
@@ -175,7 +235,7 @@ std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
   outs.insert(outs.end(), list_values.begin(), list_values.end());
   output_types.clear();
   for (size_t i = 0; i < outs.size(); ++i) {
-    const auto& out = outs[i];
+    auto& out = outs[i];
     const bool is_extra = i + lists.size() >= outs.size();
     const bool is_list = is_extra && is_list_value(lists[i + lists.size() - outs.size()]);
     const auto* jit_out = i < block.outputs().size() ? block.outputs()[i] : nullptr;
@@ -185,7 +245,15 @@ std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
       output_types.emplace_back();
       continue;
     }
-    if (out.kind != (is_list ? Lowered::Kind::kSequence : Lowered::Kind::kTensor)) {
+    // A list of tensors the branch gives (from opset 13): a sequence.
+    const bool list_output =
+        sequences && !is_extra && jit_out != nullptr && is_list_value(jit_out) &&
+        !jit_out->type()->containedTypes().empty() &&
+        jit_out->type()->containedTypes()[0]->kind() == c10::TypeKind::TensorType;
+    if (list_output && out.kind == Lowered::Kind::kList && !out.items.empty()) {
+      out = Lowered::sequence(ctx.emit("SequenceConstruct", out.items));
+    }
+    if (out.kind != (is_list || list_output ? Lowered::Kind::kSequence : Lowered::Kind::kTensor)) {
       const std::string what = jit_out != nullptr ? jit_out->type()->annotation_str() : "list";
       ctx.fail_unsupported(
           "this if's condition is known only at run time and its branches give a " + what +
@@ -200,30 +268,42 @@ std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
   return subgraph.finish();
 }
 
-// Gives the outputs `unset` of `graph` a zero of the type the other branch gives them.
+// Gives the outputs `unset` of `graph` a zero of the type the other branch gives them (an empty
+// sequence of its element type for a list).
 void fill_unset_outputs(SymbolicContext& ctx, onnx::GraphProto& graph,
                         std::vector<onnx::TypeProto>& types, const std::vector<size_t>& unset,
                         const std::vector<onnx::TypeProto>& other_types) {
   for (size_t i : unset) {
-    if (i >= other_types.size() || !other_types[i].has_tensor_type() ||
-        other_types[i].tensor_type().elem_type() == 0) {
+    const onnx::TypeProto* other = i < other_types.size() ? &other_types[i] : nullptr;
+    const bool sequence = other != nullptr && other->has_sequence_type() &&
+                          other->sequence_type().elem_type().has_tensor_type();
+    if (other != nullptr && sequence) other = &other->sequence_type().elem_type();
+    if (other == nullptr || !other->has_tensor_type() || other->tensor_type().elem_type() == 0) {
       ctx.fail_unsupported("an if whose branches both leave a value unset");
     }
-    const int32_t elem = other_types[i].tensor_type().elem_type();
+    const int32_t elem = other->tensor_type().elem_type();
     const ValueName name = ctx.builder().fresh_name("unset");
-    onnx::NodeProto* zero = graph.add_node();
-    zero->set_op_type("Constant");
-    zero->add_output(name);
-    onnx::AttributeProto* value = zero->add_attribute();
-    value->set_name("value");
-    value->set_type(onnx::AttributeProto::TENSOR);
-    const auto dtype = onnx_ir::torch_dtype(elem);
-    if (!dtype) ctx.fail_unsupported("an unset if output of an element type LibTorch lacks");
-    *value->mutable_t() =
-        onnx_ir::to_tensor_proto(at::zeros({}, at::TensorOptions().dtype(*dtype)), "");
+    onnx::NodeProto* node = graph.add_node();
+    node->add_output(name);
+    onnx::AttributeProto* attr = node->add_attribute();
     onnx::ValueInfoProto* out = graph.add_output();
     out->set_name(name);
-    *out->mutable_type() = onnx_ir::tensor_type(elem, {});
+    if (sequence) {
+      node->set_op_type("SequenceEmpty");
+      attr->set_name("dtype");
+      attr->set_type(onnx::AttributeProto::INT);
+      attr->set_i(elem);
+      *out->mutable_type() = onnx_ir::relaxed_type(other_types[i], false);
+    } else {
+      node->set_op_type("Constant");
+      attr->set_name("value");
+      attr->set_type(onnx::AttributeProto::TENSOR);
+      const auto dtype = onnx_ir::torch_dtype(elem);
+      if (!dtype) ctx.fail_unsupported("an unset if output of an element type LibTorch lacks");
+      *attr->mutable_t() =
+          onnx_ir::to_tensor_proto(at::zeros({}, at::TensorOptions().dtype(*dtype)), "");
+      *out->mutable_type() = onnx_ir::tensor_type(elem, {});
+    }
     for (int k = graph.output_size() - 1; k > static_cast<int>(i); --k) {
       graph.mutable_output()->SwapElements(k, k - 1);
     }
@@ -303,7 +383,7 @@ Outputs if_node(SymbolicContext& ctx, const Node& node, bool sequences) {
     }
     Lowered l = ctx.lowered(list);
     if (l.kind == Lowered::Kind::kList) {
-      ctx.bind(list, Lowered::sequence(l.items.empty() ? ctx.emit("SequenceEmpty", {})
+      ctx.bind(list, Lowered::sequence(l.items.empty() ? empty_sequence_for(ctx, list, node)
                                                        : ctx.emit("SequenceConstruct", l.items)));
     } else if (l.kind != Lowered::Kind::kSequence) {
       ctx.fail_unsupported("an if that changes a list held as a tensor");
@@ -312,10 +392,10 @@ Outputs if_node(SymbolicContext& ctx, const Node& node, bool sequences) {
   const ValueName condition = as_bool_condition(ctx, cond);
   std::vector<onnx::TypeProto> then_types, else_types;
   std::vector<size_t> then_unset, else_unset;
-  auto then_graph =
-      block_subgraph(ctx, *node.blocks()[0], "then_branch", then_types, lists, then_unset);
-  auto else_graph =
-      block_subgraph(ctx, *node.blocks()[1], "else_branch", else_types, lists, else_unset);
+  auto then_graph = block_subgraph(ctx, *node.blocks()[0], "then_branch", then_types, lists,
+                                   then_unset, sequences);
+  auto else_graph = block_subgraph(ctx, *node.blocks()[1], "else_branch", else_types, lists,
+                                   else_unset, sequences);
   fill_unset_outputs(ctx, *then_graph, then_types, then_unset, else_types);
   fill_unset_outputs(ctx, *else_graph, else_types, else_unset, then_types);
   std::vector<onnx::TypeProto> types;
@@ -334,7 +414,13 @@ Outputs if_node(SymbolicContext& ctx, const Node& node, bool sequences) {
              is_list_value(lists[i]) ? Lowered::sequence(outs[n + i]) : Lowered(outs[n + i]));
   }
   outs.resize(n);
-  return Outputs(outs.begin(), outs.end());
+  Outputs result;
+  for (size_t i = 0; i < n; ++i) {
+    const bool sequence = ctx.builder().type_of(outs[i]) != nullptr &&
+                          ctx.builder().type_of(outs[i])->has_sequence_type();
+    result.push_back(sequence ? Lowered::sequence(outs[i]) : Lowered(outs[i]));
+  }
+  return result;
 }
 
 }  // namespace
@@ -476,8 +562,7 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
       if (elem.empty() || elem[0]->kind() != c10::TypeKind::TensorType) {
         ctx.fail_unsupported("a list of numbers built in a loop of a count known only at run time");
       }
-      // The element type is not known before the body runs: float, as is most common.
-      list_inits.push_back(ctx.emit("SequenceEmpty", {}));
+      list_inits.push_back(empty_sequence_for(ctx, list, node));
     } else {
       ctx.fail_unsupported("a loop that changes a list held as a tensor");
     }

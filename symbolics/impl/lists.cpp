@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "onnx/ops.h"
+#include "onnx/tensor_proto.h"
 #include "symbolics/helpers.h"
 #include "symbolics/impl/lists.h"
 
@@ -98,6 +99,17 @@ Outputs append_v9(SymbolicContext& ctx, const Node& node) {
     result = list;
   } else if (list.kind == Lowered::Kind::kSequence) {
     const ValueName el = ctx.tensor(node.input(1));
+    const auto* seq_in = ctx.builder().type_of(list.name);
+    if (seq_in != nullptr && seq_in->has_sequence_type() &&
+        seq_in->sequence_type().elem_type().has_tensor_type() && ctx.dtype(el) &&
+        seq_in->sequence_type().elem_type().tensor_type().elem_type() !=
+            onnx_ir::onnx_dtype(*ctx.dtype(el))) {
+      // An empty list made a sequence before its first append (carried by a loop or an if)
+      // took a type the appended tensor does not have; a sequence cannot change it.
+      ctx.fail_unsupported(std::string("appending a ") + c10::toString(*ctx.dtype(el)) +
+                           " tensor to a list that a loop or if builds from empty, where its " +
+                           "element type could not be read before the loop or if");
+    }
     const ValueName seq = ctx.emit("SequenceInsert", {list.name, el});
     // ONNX infers no element shape when the sequence had none (an empty one): keep the
     // element's rank, which later SequenceAt results need.

@@ -213,6 +213,23 @@ class ListsAppendedInALoop(nn.Module):
         return x + floats.unsqueeze(1), ints, bools
 
 
+class IntRowsListedInAnIf(nn.Module):
+    """An empty list that a loop fills with int32 rows (list(x)), inside an if of a run-time
+    condition whose other branch leaves it unset: its ONNX sequence takes the rows' type, and the
+    unset branch an empty sequence of it."""
+
+    def forward(self, x):
+        rows = x.to(torch.int32)
+        if rows.size(1) < 5:
+            if rows.size(0) == 1:
+                rows = rows + 4
+            else:
+                listed = list(rows)
+                listed.append(rows[0] * 2)
+                return torch.stack(listed)
+        return torch.cat([rows, rows])
+
+
 def encoder(batch_first):
     return nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 4, 32, batch_first=batch_first), 2)
 
@@ -223,6 +240,8 @@ DYN3 = ["--shape", "0:2x5x16", "--dynamic", "0:0=batch,1=seq"]
 CASES = [
     ("lists_appended_in_a_loop", ListsAppendedInALoop(), "script", ["--shape", "x:10x5"],
      [[f32(10, 5)]], (11, 13, 17)),
+    ("int_rows_listed_in_an_if", IntRowsListedInAnIf(), "script",
+     ["--shape", "x:3x4", "--dynamic", "x:0,1"], [[f32(3, 4) * 9], [f32(6, 2) * 9]], (13, 17)),
     ("for_over_size", ForOverSize(), "script", ["--shape", "x:3x4", "--dynamic", "x:0=n"],
      [[f32(3, 4)], [f32(5, 4)]], (11, 13, 17)),
     ("for_over_size_traced", ForOverSize(), "trace", ["--shape", "0:3x4"], [[f32(3, 4)]], (9, 17)),
