@@ -153,9 +153,13 @@ std::optional<c10::IValue> SymbolicContext::known_value(const Value* value) {
   if (producer->kind() == c10::prim::Constant) return torch::jit::toIValue(value);
   if (producer->kind() == c10::prim::ListConstruct) {
     // A list that an op writes to (append in a loop) holds its construction's items only until
-    // then: its value is the writes' result, which the converter computes, not a constant.
+    // then: its value is the writes' result, which the converter computes, not a constant; a
+    // list of objects appended to is the constant the appends bound (append_v9).
     for (const torch::jit::Use& use : value->uses()) {
-      if (writes_input(*use.user, use.offset)) return std::nullopt;
+      if (!writes_input(*use.user, use.offset)) continue;
+      const Lowered* bound = bindings_.find(value);
+      if (bound != nullptr && bound->kind == Lowered::Kind::kObject) return *bound->object;
+      return std::nullopt;
     }
     const auto elem =
         value->type()->containedTypes().empty() ? nullptr : value->type()->containedTypes()[0];
@@ -164,6 +168,11 @@ std::optional<c10::IValue> SymbolicContext::known_value(const Value* value) {
       auto iv = known_value(in);
       if (!iv) return std::nullopt;
       items.push_back(*iv);
+    }
+    if (elem && elem->kind() == c10::TypeKind::ClassType) {
+      c10::impl::GenericList objects(elem);
+      for (const auto& iv : items) objects.push_back(iv);
+      return c10::IValue(objects);
     }
     if (elem && elem->kind() == c10::TypeKind::IntType) {
       std::vector<int64_t> ints;

@@ -5,10 +5,7 @@
 #include <ATen/ATen.h>
 #include <torch/csrc/jit/ir/ir.h>
 
-#include <algorithm>
-
 #include "onnx/ops.h"
-#include "symbolics/aliasing.h"
 #include "symbolics/helpers.h"
 #include "symbolics/impl/quantized_values.h"
 #include "symbolics/impl/rnn.h"
@@ -185,26 +182,12 @@ Outputs full_rnn(SymbolicContext& ctx, const Node& node, Variant v) {
 // float16 weights) with their weights dequantized. LibTorch quantizes the activations at run
 // time too; computing them unquantized differs from it by that rounding (docs/quantization.md).
 Outputs dynamic_quantized_rnn(SymbolicContext& ctx, const Node& node, Variant v) {
-  const torch::jit::Value* list = ctx.arg(node, "params");
-  std::vector<c10::IValue> cells;
-  const bool appended =
-      std::any_of(list->uses().begin(), list->uses().end(),
-                  [](const torch::jit::Use& u) { return writes_input(*u.user, u.offset); });
-  if (list->node()->kind() == c10::prim::ListConstruct && !appended) {
-    for (const torch::jit::Value* item : list->node()->inputs()) {
-      auto cell = ctx.known_value(item);
-      if (!cell) ctx.fail_unsupported("quantized recurrent parameters that are not constants");
-      cells.push_back(*cell);
-    }
-  } else {
-    const Lowered known = ctx.lowered(list);
-    if (known.kind != Lowered::Kind::kObject || !known.object->isList())
-      ctx.fail_unsupported("quantized recurrent parameters that are not a list of constants");
-    for (const c10::IValue& cell : known.object->toListRef()) cells.push_back(cell);
-  }
+  const auto cells = ctx.known_value(ctx.arg(node, "params"));
+  if (!cells || !cells->isList())
+    ctx.fail_unsupported("quantized recurrent parameters that are not a list of constants");
   const bool has_biases = ctx.const_bool(node, "has_biases");
   std::vector<ValueName> params;
-  for (const c10::IValue& cell : cells) {
+  for (const c10::IValue& cell : cells->toListRef()) {
     const std::vector<at::Tensor> w = dequantized_cell_params(ctx, cell);
     for (size_t i = 0; i < (has_biases ? 4U : 2U); ++i) params.push_back(ctx.constant(w[i]));
   }
