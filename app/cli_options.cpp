@@ -103,12 +103,12 @@ std::pair<std::string, std::vector<int64_t>> parse_shape(const std::string& text
   if (dims_text.empty() || dims_text == "scalar") return {name, dims};
   for (const auto& d : split(dims_text, 'x')) {
     const int64_t v = parse_int(d, "--shape " + text);
-    // An empty axis is legal ONNX but no model is exported for one; a 0 is nearly always a typo,
-    // and it fails much later, deep in some op's shape inference.
-    if (v < 1) {
+    // An empty axis is legal in both torch and ONNX (an empty tensor stands for "no state yet"
+    // in recurrent and detection models), so 0 is taken; a negative size never is.
+    if (v < 0) {
       throw Error(DiagCode::kBadOption, "--shape " + text + ": axis " +
                                             std::to_string(dims.size()) + " is " +
-                                            std::to_string(v) + "; sizes must be 1 or more");
+                                            std::to_string(v) + "; sizes must be 0 or more");
     }
     dims.push_back(v);
   }

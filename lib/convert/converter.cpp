@@ -95,6 +95,14 @@ ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& s
               (spec.shape_option.empty() || spec.dtype_option.empty() ? "" : " and ") +
               spec.dtype_option);
     }
+    if (spec.shape) {
+      for (size_t axis = 0; axis < spec.shape->size(); ++axis) {
+        if ((*spec.shape)[axis] == 0 && spec.dynamic.count(static_cast<int64_t>(axis)) == 0) {
+          builder.note_empty_axis(spec.shape_option);
+          break;
+        }
+      }
+    }
   }
   std::vector<Lowered> results = dispatcher.convert_block(*graph.block(), params);
   throw_if_problems(dispatcher.problems(), options.opset);

@@ -219,10 +219,10 @@ class Resolver {
   void merge_shape(const ShapeOption& o, ResolvedOptions& out) {
     const std::string occurrence = spell(o);
     for (size_t axis = 0; axis < o.dims.size(); ++axis) {
-      if (o.dims[axis] < 1) {
+      if (o.dims[axis] < 0) {
         throw Error(DiagCode::kBadOption, occurrence + ": axis " + std::to_string(axis) + " is " +
                                               std::to_string(o.dims[axis]) +
-                                              "; sizes must be 1 or more");
+                                              "; sizes must be 0 or more");
       }
     }
     ResolvedInput& input = out.inputs[*input_for(o.key, occurrence, out, false)];

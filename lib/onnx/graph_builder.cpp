@@ -320,6 +320,14 @@ void GraphBuilder::infer_types(onnx::NodeProto& node) {
                                                " does not fit the model: ONNX rejects the " +
                                                node.op_type() + " it feeds: " + e.what());
     }
+    if (!empty_axis_options_.empty()) {
+      std::string options;
+      for (const auto& o : empty_axis_options_) options += (options.empty() ? "" : ", ") + o;
+      throw Error(DiagCode::kBadInputSpec,
+                  options + " declares an empty axis, and ONNX rejects the " + node.op_type() +
+                      " that the model computes from it: " + e.what() +
+                      " (a size of 0 is taken as meant; give 1 or more where it is not)");
+    }
     throw Error(ErrorKind::kInvalidOutput,
                 "ONNX shape inference rejects the " + node.op_type() + " node: " + e.what());
   }

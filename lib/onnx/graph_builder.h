@@ -64,6 +64,10 @@ class GraphBuilder {
   void describe_input(const ValueName& name, const std::string& options) {
     input_options_[name] = options;
   }
+  // A --shape that declares a static empty axis: ONNX's shape inference rejecting a node that
+  // follows from it (a view to -1 of no elements, a convolution of an empty image) is what the
+  // model does with an empty tensor, which is rarely meant, so the error names that option.
+  void note_empty_axis(const std::string& option) { empty_axis_options_.push_back(option); }
   // True for module parameters, embedded or turned into inputs.
   bool is_parameter(const ValueName& name) const { return parameters_.count(name) != 0; }
   // Marks `value` as an output of the innermost graph under `output_name` (renaming or adding
@@ -136,6 +140,7 @@ class GraphBuilder {
   std::vector<Initializer> initializers_;
   std::unordered_set<std::string> parameters_;
   std::unordered_map<std::string, std::string> input_options_;  // see describe_input
+  std::vector<std::string> empty_axis_options_;                 // see note_empty_axis
   int64_t node_count_ = 0;
 };
 

@@ -11,13 +11,40 @@
 
 namespace pt2onnx::sym {
 
+namespace {
+
+// torch's sizes are literal: a 0 is an empty axis. ONNX Reshape reads a 0 as "copy the input's
+// size" (allowzero only comes with opset 14). A target known at conversion time to hold a 0 (an
+// input declared with an empty axis) gives an empty tensor of that shape, whatever x holds.
+ValueName reshape_literal(SymbolicContext& ctx, const ValueName& x, const ValueName& target) {
+  const at::Tensor* known = ctx.constant_of(target);
+  if (known == nullptr) return ctx.emit("Reshape", {x, target});
+  const at::Tensor values = known->to(at::kLong).contiguous().view(-1);
+  const std::vector<int64_t> sizes(values.data_ptr<int64_t>(),
+                                   values.data_ptr<int64_t>() + values.numel());
+  if (std::find(sizes.begin(), sizes.end(), 0) == sizes.end()) {
+    return ctx.emit("Reshape", {x, target});
+  }
+  if (std::find(sizes.begin(), sizes.end(), -1) != sizes.end()) {
+    ctx.fail_invalid(
+        "a view of an empty tensor to a shape with both 0 and -1 is ambiguous (torch "
+        "refuses it too)");
+  }
+  return ctx.emit("ConstantOfShape", {target}, {{"value", at::zeros({1}, ctx.require_dtype(x))}});
+}
+
+ValueName view_target(SymbolicContext& ctx, const Node& node) {
+  const char* shape_arg =
+      node.maybeSchema() && node.maybeSchema()->argumentIndexWithName("size") ? "size" : "shape";
+  return ctx.cast(ctx.input(node, shape_arg), c10::kLong);
+}
+
+}  // namespace
+
 // aten::view / aten::reshape (self, int[] shape): Reshape with the shape computed at run time
 // where it is (so dynamic axes stay dynamic).
 Outputs reshape_v9(SymbolicContext& ctx, const Node& node) {
-  const char* shape_arg =
-      node.maybeSchema() && node.maybeSchema()->argumentIndexWithName("size") ? "size" : "shape";
-  return {ctx.emit("Reshape",
-                   {ctx.input(node, "self"), ctx.cast(ctx.input(node, shape_arg), c10::kLong)})};
+  return {reshape_literal(ctx, ctx.input(node, "self"), view_target(ctx, node))};
 }
 
 // aten::flatten.using_ints(self, start_dim=0, end_dim=-1)
@@ -500,14 +527,14 @@ Outputs _shape_as_tensor_v9(SymbolicContext& ctx, const Node& node) {
 
 // aten::_reshape_from_tensor(self, Tensor shape): Reshape.
 Outputs _reshape_from_tensor_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.emit("Reshape",
-                   {ctx.input(node, "self"), ctx.cast(ctx.input(node, "shape"), c10::kLong)})};
+  return {reshape_literal(ctx, ctx.input(node, "self"),
+                          ctx.cast(ctx.input(node, "shape"), c10::kLong))};
 }
 
 // aten::reshape_as / view_as (self, other): Reshape to Shape(other).
 Outputs reshape_as_v9(SymbolicContext& ctx, const Node& node) {
-  return {ctx.emit("Reshape",
-                   {ctx.input(node, "self"), ctx.emit("Shape", {ctx.input(node, "other")})})};
+  return {
+      reshape_literal(ctx, ctx.input(node, "self"), ctx.emit("Shape", {ctx.input(node, "other")}))};
 }
 
 // aten::narrow(self, int dim, int start, int length) / narrow.Tensor(..., Tensor start, ...):

@@ -179,6 +179,33 @@ class ConverterTest(unittest.TestCase):
                 np.testing.assert_allclose(a.astype(np.float64), e.astype(np.float64), rtol=rtol,
                                            atol=atol, err_msg=f"{what}: output {i}")
 
+    def check_cases(self, cases, reference_inputs=None, save=save_torchscript, tuple_input=None):
+        """Each case (name, module, mode, flags, input sets, opsets) is saved as TorchScript
+        (`save(module, path, mode, example)`), converted at each opset and run in ONNX Runtime on
+        every input set (one batch for all), against LibTorch's outputs on
+        `reference_inputs(name, input_sets)` (the same sets unless given); `tuple_input(name)`
+        says the inputs are one tuple argument."""
+        jobs, expected, labels = [], [], []
+        for name, module, mode, flags, input_sets, opsets in cases:
+            pt = self.path(f"{name}.pt")
+            save(module, pt, mode, tuple(torch.from_numpy(x) for x in input_sets[0]))
+            ref_sets = reference_inputs(name, input_sets) if reference_inputs else input_sets
+            as_tuple = bool(tuple_input and tuple_input(name))
+            refs = [torch_outputs(pt, inputs, tuple_input=as_tuple) for inputs in ref_sets]
+            for opset in opsets:
+                out = self.path(f"{name}_{opset}.onnx")
+                with self.subTest(case=name, opset=opset, step="convert"):
+                    convert(pt, out, "--opset", opset, *flags)
+                    names = [i.name for i in load_onnx(out).graph.input]
+                    for k, (inputs, ref) in enumerate(zip(input_sets, refs)):
+                        jobs.append((out, dict(zip(names, inputs))))
+                        expected.append(ref)
+                        labels.append(f"{name} at opset {opset}, input set {k}")
+        for label, ref, got in zip(labels, expected, run_ort(jobs, self.dir)):
+            with self.subTest(case=label):
+                self.assertIsInstance(got, list, got)
+                self.assert_close(got, ref, what=label)
+
     def check_matches_torch(self, pt_path, onnx_path, input_names, input_sets, **tol):
         """Runs the ONNX file on each input set and compares with LibTorch's outputs."""
         jobs = [(onnx_path, dict(zip(input_names, inputs))) for inputs in input_sets]

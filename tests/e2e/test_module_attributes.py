@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from harness import ConverterTest, convert, load_onnx, run_ort, save_torchscript, torch_outputs
+from harness import ConverterTest, convert, load_onnx, save_torchscript
 
 R = np.random.RandomState(10)
 
@@ -159,24 +159,7 @@ CASES = [
 
 class ModuleAttributesTest(ConverterTest):
     def test_cases(self):
-        jobs, expected, labels = [], [], []
-        for name, module, mode, flags, input_sets, opsets in CASES:
-            pt = self.path(f"{name}.pt")
-            save_torchscript(module, pt, mode, tuple(torch.from_numpy(x) for x in input_sets[0]))
-            refs = [torch_outputs(pt, inputs) for inputs in input_sets]
-            for opset in opsets:
-                out = self.path(f"{name}_{opset}.onnx")
-                with self.subTest(case=name, opset=opset, step="convert"):
-                    convert(pt, out, "--opset", opset, *flags)
-                    names = [i.name for i in load_onnx(out).graph.input]
-                    for k, (inputs, ref) in enumerate(zip(input_sets, refs)):
-                        jobs.append((out, dict(zip(names, inputs))))
-                        expected.append(ref)
-                        labels.append(f"{name} at opset {opset}, input set {k}")
-        for label, ref, got in zip(labels, expected, run_ort(jobs, self.dir)):
-            with self.subTest(case=label):
-                self.assertIsInstance(got, list, got)
-                self.assert_close(got, ref, what=label)
+        self.check_cases(CASES)
 
     def test_final_value_is_not_an_output_and_is_said(self):
         pt = save_torchscript(Counter(), self.path("counter.pt"))

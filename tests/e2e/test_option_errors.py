@@ -95,8 +95,9 @@ class OptionErrorTest(ConverterTest):
 
     # ---- malformed or contradicting command lines: exit 2, naming the options
 
-    def test_sizes_below_one(self):
-        self.assert_fails(self.conv, USAGE, "--shape", "x:0x3x16x16", needles=["--shape x:0x3x16x16"])
+    def test_negative_sizes(self):
+        # A 0 is an empty axis, taken as meant (test_empty_axes.py)
+        self.assert_fails(self.conv, USAGE, "--shape", "x:-1x3x16x16", needles=["--shape x:-1x3x16x16"])
         self.assert_fails(self.conv, USAGE, "--shape", "x:1x-3x16x16", needles=["--shape"])
 
     def test_jobs_range_is_plain(self):

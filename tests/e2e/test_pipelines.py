@@ -156,7 +156,7 @@ class ManifestTest(PipelineTest):
             {"model": "mlp.pt", "opsett": 11},                     # line 3: unknown key
             "",                                                    # line 4: blank, skipped
             {"model": "missing.pt"},                               # line 5: no such file
-            {"model": "embed.pt", "shape": "ids:0x5"},             # line 6: bad value
+            {"model": "embed.pt", "shape": "ids:-1x5"},            # line 6: bad value
             {"model": "mlp.pt", "shape": "x:2x8", "no-fold": "yes"},  # line 7: a flag's type
             {"model": "mlp.pt", "shape": "x:2x8"},                 # line 8: fine
         ])
@@ -169,7 +169,7 @@ class ManifestTest(PipelineTest):
         self.assertRegex(lines[1], r"^FAIL  .*m\.jsonl:2 \(line 2\): bad-manifest: .*m\.jsonl:2: not JSON")
         self.assertRegex(lines[2], r"^FAIL  mlp\.pt \(line 3\): bad-manifest: .*unknown key \"opsett\"")
         self.assertRegex(lines[3], r"^FAIL  missing\.pt \(line 5\): model-unreadable: ")
-        self.assertRegex(lines[4], r"^FAIL  embed\.pt \(line 6\): bad-option: .*sizes must be 1 or more")
+        self.assertRegex(lines[4], r"^FAIL  embed\.pt \(line 6\): bad-option: .*sizes must be 0 or more")
         self.assertRegex(lines[5], r"^FAIL  mlp\.pt \(line 7\): bad-manifest: .*\"no-fold\" is a flag")
         self.assertTrue(lines[6].startswith("ok    mlp.pt (line 8)"), lines[6])
         self.assertEqual(sorted(p.name for p in out.iterdir()), ["cnn.onnx", "mlp.onnx"])

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from harness import ConverterTest, convert, load_onnx, run_ort, save_torchscript, torch_outputs
+from harness import ConverterTest, convert, save_torchscript
 
 R = np.random.RandomState(10)
 
@@ -188,31 +188,14 @@ def codes_of(stderr):
 
 
 class RuntimeSizesTest(ConverterTest):
-    def run_cases(self, cases):
-        jobs, expected, labels = [], [], []
-        for name, module, mode, flags, input_sets, opsets in cases:
-            pt = self.path(f"{name}.pt")
-            save_torchscript(module, pt, mode, tuple(torch.from_numpy(x) for x in input_sets[0]))
-            ref_sets = input_sets
-            if name in REFERENCE_WITHOUT_NAN:
-                ref_sets = [[np.nan_to_num(x, nan=0.0) for x in xs] for xs in input_sets]
-            refs = [torch_outputs(pt, inputs) for inputs in ref_sets]
-            for opset in opsets:
-                out = self.path(f"{name}_{opset}.onnx")
-                with self.subTest(case=name, opset=opset, step="convert"):
-                    convert(pt, out, "--opset", opset, *flags)
-                    names = [i.name for i in load_onnx(out).graph.input]
-                    for k, (inputs, ref) in enumerate(zip(input_sets, refs)):
-                        jobs.append((out, dict(zip(names, inputs))))
-                        expected.append(ref)
-                        labels.append(f"{name} at opset {opset}, input set {k}")
-        for label, ref, got in zip(labels, expected, run_ort(jobs, self.dir)):
-            with self.subTest(case=label):
-                self.assertIsInstance(got, list, got)
-                self.assert_close(got, ref, what=label)
-
     def test_cases(self):
-        self.run_cases(CASES)
+        # Reference on the inputs with NaN as 0 where LibTorch's own kernel is unreliable
+        def reference_inputs(name, input_sets):
+            if name not in REFERENCE_WITHOUT_NAN:
+                return input_sets
+            return [[np.nan_to_num(x, nan=0.0) for x in xs] for xs in input_sets]
+
+        self.check_cases(CASES, reference_inputs)
 
     def assert_refused(self, module, flags, opset, code, example):
         pt = save_torchscript(module, self.path("refused.pt"), "script", example)

@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torchvision
 
-from harness import ConverterTest, convert, load_onnx, op_types, run_ort, save_torchscript, torch_outputs
+from harness import ConverterTest, convert, load_onnx, op_types, run_ort, save_torchscript
 
 R = np.random.RandomState(4)
 
@@ -309,30 +309,14 @@ class ScriptLanguageTest(ConverterTest):
     atol = 1e-3
 
     def run_cases(self, cases):
-        jobs, expected, labels = [], [], []
-        for name, module, mode, flags, input_sets, opsets in cases:
-            pt = self.path(f"{name}.pt")
-            if mode == "trace" and "fast_path" in name:
+        def save(module, pt, mode, example):
+            if mode == "trace" and "fast_path" in pt.name:
                 # inference mode makes tracing record the fused fast path, as users' exports do
                 with torch.inference_mode():
-                    save_torchscript(module, pt, "trace", tuple(torch.from_numpy(x) for x in input_sets[0]))
-            else:
-                save_torchscript(module, pt, mode, tuple(torch.from_numpy(x) for x in input_sets[0]))
-            refs = [torch_outputs(pt, inputs, tuple_input="tuple" in name) for inputs in input_sets]
-            for opset in opsets:
-                out = self.path(f"{name}_{opset}.onnx")
-                with self.subTest(case=name, opset=opset, step="convert"):
-                    convert(pt, out, "--opset", opset, *flags)
-                    model = load_onnx(out)
-                    names = [i.name for i in model.graph.input]
-                    for k, (inputs, ref) in enumerate(zip(input_sets, refs)):
-                        jobs.append((out, dict(zip(names, inputs))))
-                        expected.append(ref)
-                        labels.append(f"{name} at opset {opset}, input set {k}")
-        for label, ref, got in zip(labels, expected, run_ort(jobs, self.dir)):
-            with self.subTest(case=label):
-                self.assertIsInstance(got, list, got)
-                self.assert_close(got, ref, what=label)
+                    return save_torchscript(module, pt, "trace", example)
+            return save_torchscript(module, pt, mode, example)
+
+        self.check_cases(cases, save=save, tuple_input=lambda name: "tuple" in name)
 
     def test_cases(self):
         self.run_cases(CASES)

@@ -22,8 +22,9 @@ TEST(CliOptions, Shape) {
   EXPECT_THROW(parse_shape("in:1x-2"), Error);
 }
 
-TEST(CliOptions, ZeroOrNegativeSizesAreBadOptions) {
-  for (const char* text : {"x:0x3x16x16", "x:1x-2", "x:0"}) {
+TEST(CliOptions, EmptyAxesAreTakenNegativeSizesAreBadOptions) {
+  EXPECT_EQ(parse_shape("x:2x0x3").second, (std::vector<int64_t>{2, 0, 3}));
+  for (const char* text : {"x:-1x3x16x16", "x:1x-2", "x:-5"}) {
     try {
       parse_shape(text);
       ADD_FAILURE() << text;

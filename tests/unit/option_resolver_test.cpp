@@ -174,9 +174,9 @@ TEST(OptionResolver, DynamicAxisOutsideTheShape) {
   expect_names(e, {"--dynamic x:2", "--shape x:1x3"});
 }
 
-TEST(OptionResolver, ZeroSizesAreBadOptions) {
+TEST(OptionResolver, NegativeSizesAreBadOptions) {
   ExportOptions o;
-  o.shapes = {{"x", {0, 3}}};
+  o.shapes = {{"x", {-1, 3}}};
   EXPECT_EQ(error_of(x_mask_flag(), o).code(), DiagCode::kBadOption);
 }
 
