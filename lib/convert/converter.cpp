@@ -134,7 +134,9 @@ ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& s
   for (size_t i = 0; i < flat.size(); ++i) {
     out.output_names.push_back(builder.add_output(flat[i], output_names[i]));
   }
-  apply_output_dynamic_axes(builder, out.output_names, specs);
+  for (auto& w : apply_output_dynamic_axes(builder, out.output_names, specs)) {
+    out.warnings.push_back(std::move(w));
+  }
   check_no_baked_dynamic_sizes(builder, specs);
   return out;
 }

@@ -141,8 +141,10 @@ std::vector<std::string> output_names_for(const IoSpecs& specs, size_t count,
   return names;
 }
 
-void apply_output_dynamic_axes(onnx_ir::GraphBuilder& builder,
-                               const std::vector<std::string>& output_names, const IoSpecs& specs) {
+std::vector<Diagnostic> apply_output_dynamic_axes(onnx_ir::GraphBuilder& builder,
+                                                  const std::vector<std::string>& output_names,
+                                                  const IoSpecs& specs) {
+  std::vector<Diagnostic> warnings;
   // Occurrences for one output merge as the resolver merges them for inputs: axes in the order
   // first given (generated symbols count positions in it), a named symbol over a generated one.
   struct Entry {
@@ -196,20 +198,28 @@ void apply_output_dynamic_axes(onnx_ir::GraphBuilder& builder,
       }
       auto* dim = shape->mutable_dim(static_cast<int>(axis.axis));
       if (dim->has_dim_value()) {
-        throw Error(ErrorKind::kUnsupported,
-                    "output '" + key + "' axis " + std::to_string(axis.axis) +
-                        " is declared dynamic, but the exported graph fixes its size at " +
-                        std::to_string(dim->dim_value()) +
-                        ": the model computes it from a constant (a literal in view()/reshape(), "
-                        "or a size turned into a Python int while tracing), so the ONNX file "
-                        "would only work at that size; make the axis dynamic in the model, or "
-                        "drop --dynamic for it");
+        std::string message = "output '" + key + "' axis " + std::to_string(axis.axis) +
+                              " is declared dynamic (" + entries[k].option +
+                              "), but the exported graph fixes its size at " +
+                              std::to_string(dim->dim_value()) + ", which the file declares";
+        auto size = specs.symbol_sizes.find(axis.symbol);
+        if (size != specs.symbol_sizes.end() && size->second == dim->dim_value()) {
+          message += "; it is the export-time size of input axis '" + axis.symbol +
+                     "': if it should follow that axis, the model computes it from a constant "
+                     "(a literal in view()/reshape(), or a size turned into a Python int while "
+                     "tracing)";
+        }
+        Diagnostic d = make_diagnostic(DiagCode::kStaticOutputAxis, message);
+        d.severity = Severity::kWarning;
+        warnings.push_back(std::move(d));
+        continue;
       }
       std::string symbol = axis.symbol;
       if (symbol.empty()) symbol = generated_symbol(key, k);
       dim->set_dim_param(symbol);
     }
   }
+  return warnings;
 }
 
 void check_no_baked_dynamic_sizes(onnx_ir::GraphBuilder& builder, const IoSpecs& specs) {

@@ -42,8 +42,12 @@ IoSpecs io_specs(const loader::LoadedGraph& loaded, const ResolvedOptions& resol
 // (with a suffix where the user gave that name to another input or output).
 std::vector<std::string> output_names_for(const IoSpecs& specs, size_t count,
                                           const std::vector<std::string>& defaults = {});
-void apply_output_dynamic_axes(onnx_ir::GraphBuilder& builder,
-                               const std::vector<std::string>& output_names, const IoSpecs& specs);
+// Returns a warning per output axis declared dynamic whose size the graph fixes (the model
+// computes it from constants or static sizes): the file declares that size, since it is what
+// the model gives at every size of the inputs.
+std::vector<Diagnostic> apply_output_dynamic_axes(onnx_ir::GraphBuilder& builder,
+                                                  const std::vector<std::string>& output_names,
+                                                  const IoSpecs& specs);
 // A Reshape to a constant shape that repeats the export-time size of a dynamic axis would give
 // wrong results at any other size (pytorch#99701): refuse to write such a model.
 void check_no_baked_dynamic_sizes(onnx_ir::GraphBuilder& builder, const IoSpecs& specs);

@@ -39,6 +39,23 @@ class WithExportMethod(nn.Module):
         return x + 100
 
 
+class TransposeIf(nn.Module):
+    def forward(self, x):
+        x = x.transpose(0, 1)
+        if x.size(0) == 2:
+            return x.transpose(0, 1)
+        return x
+
+
+class Recurrent(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(8, 8, batch_first=True)
+
+    def forward(self, x):
+        return self.rnn(x)[0]
+
+
 class OptionsTest(ConverterTest):
     def setUp(self):
         super().setUp()
@@ -119,6 +136,26 @@ class OptionsTest(ConverterTest):
         got = run_ort([(out, feeds)], self.dir)[0]
         self.assertIsInstance(got, list, got)
         self.assert_close(got, torch_outputs(self.pt, [self.x]))
+
+    def test_output_axis_declared_dynamic_that_the_model_fixes(self):
+        """The size the graph gives is the size the file declares, with a warning; it follows a
+        dynamic input axis only in the message, when the numbers agree."""
+        cases = [(TransposeIf(), "script", ["--shape", "x:2x3", "--output-names", "y",
+                                            "--dynamic", "y:0,1"], [[rand(2, 3)]], [3, 2], ""),
+                 (Recurrent(), "trace", ["--shape", "x:1x5x8", "--output-names", "y",
+                                         "--dynamic", "x:0=b,1=t,2=h", "--dynamic", "y:0=b,1=t,2=h"],
+                  [[rand(1, 5, 8)], [rand(3, 7, 8)]], ["b", "t", 8], "export-time size of input axis 'h'")]
+        for module, mode, flags, input_sets, dims, says in cases:
+            with self.subTest(model=type(module).__name__):
+                pt = save_torchscript(module, self.path("m.pt"), mode,
+                                      (torch.from_numpy(input_sets[0][0]),))
+                out = self.path("m.onnx")
+                proc = convert(pt, out, *flags)
+                self.assertIn("static-output-axis", proc.stderr)
+                self.assertIn(says, proc.stderr)
+                shape = load_onnx(out).graph.output[0].type.tensor_type.shape
+                self.assertEqual([d.dim_value or d.dim_param for d in shape.dim], dims)
+                self.check_matches_torch(pt, out, ["x"], input_sets)
 
     def test_keep_initializers_as_inputs(self):
         out = self.path("kiai.onnx")
