@@ -129,6 +129,13 @@ ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& s
                   "ONNX graphs cannot output");
     }
   }
+  if (flat.empty()) {
+    // A list known at conversion time is flattened into one output per item, so lists that are
+    // always empty leave the graph without outputs, which ONNX Runtime cannot load.
+    throw Error(DiagCode::kUnsupportedOutput,
+                "the model returns no tensor: its results are lists that are empty whatever the "
+                "inputs, and an ONNX graph needs at least one output");
+  }
   const std::vector<std::string> output_names =
       output_names_for(specs, flat.size(), dict_key_names(results, builder));
   for (size_t i = 0; i < flat.size(); ++i) {

@@ -24,6 +24,20 @@ class ShapeNeeded(nn.Module):
         return torch.softmax(x, 0) + 1
 
 
+class AlwaysEmptyLists(nn.Module):
+    """Appends only once the list has items, so both lists stay empty (the peer suite's
+    test_list_append_nested_2)."""
+
+    def forward(self, x):
+        res = []
+        copies = []
+        for i in range(x.size(0)):
+            if len(res) > 2:
+                res.append(x[i])
+                copies.append(res[-1])
+        return res, copies
+
+
 class SqueezeOne(nn.Module):
     def forward(self, x):
         return torch.squeeze(x, 1)
@@ -123,6 +137,11 @@ class ErrorTest(ConverterTest):
         convert(pt, out, "--shape", "x:2x1x4", "--dynamic", "x:0")
         self.check_matches_torch(pt, out, ["x"], [[np.random.rand(2, 1, 4).astype(np.float32)],
                                                   [np.random.rand(5, 1, 4).astype(np.float32)]])
+
+    def test_a_model_that_returns_only_empty_lists_is_refused(self):
+        pt = save_torchscript(AlwaysEmptyLists(), self.path("empty_lists.pt"))
+        self.assert_fails([pt, "--shape", "x:4x3"], UNSUPPORTED, "unsupported-output",
+                          "lists that are empty")
 
     def test_existing_output_is_not_destroyed_by_a_failure(self):
         out = self.path("keep.onnx")
