@@ -142,22 +142,53 @@ Outputs no_op_v9(SymbolicContext& /*ctx*/, const Node& node) {
   return Outputs(node.outputs().size(), Lowered::none());
 }
 
-// aten::__getitem__.t(t[] list, int idx) on a list known element-wise (constant index).
-Outputs getitem_v9(SymbolicContext& ctx, const Node& node) {
+namespace {
+
+// torch indexes from the end with a negative index; Gather before opset 11 does not.
+ValueName from_the_end(SymbolicContext& ctx, const ValueName& list, const ValueName& idx) {
+  const ValueName n = onnx_ops::dim_size(ctx.builder(), list, 0);
+  const ValueName negative = ctx.emit("Less", {idx, ctx.int_constant(0)});
+  return ctx.emit("Where", {negative, ctx.emit("Add", {idx, n}), idx});
+}
+
+Outputs getitem(SymbolicContext& ctx, const Node& node, bool sequences) {
   Lowered l = ctx.lowered(node.input(0));
-  const int64_t idx = ctx.const_int(node, "idx");
-  if (l.kind == Lowered::Kind::kList) {
+  const auto idx_value = ctx.known_value(ctx.arg(node, "idx"));
+  const std::optional<int64_t> known =
+      idx_value && idx_value->isInt() ? std::optional<int64_t>(idx_value->toInt()) : std::nullopt;
+  if (known && l.kind == Lowered::Kind::kList) {
     const int64_t n = static_cast<int64_t>(l.items.size());
-    const int64_t i = idx < 0 ? idx + n : idx;
+    const int64_t i = *known < 0 ? *known + n : *known;
     if (i < 0 || i >= n) ctx.fail_invalid("list index out of range");
     return {l.items[static_cast<size_t>(i)]};
   }
-  if (l.kind == Lowered::Kind::kSequence) {
-    return {ctx.emit("SequenceAt", {l.name, ctx.int_constant(idx)})};
+  const ValueName idx =
+      known ? ctx.int_constant(*known) : ctx.cast(ctx.input(node, "idx"), c10::kLong);
+  if (l.kind == Lowered::Kind::kSequence) return {ctx.emit("SequenceAt", {l.name, idx})};
+  if (l.kind == Lowered::Kind::kList) {
+    // An index known only at run time into a list of tensors (which may differ in shape):
+    // SequenceAt of the list as a sequence.
+    if (!sequences) ctx.needs_opset(11, "a list indexed at run time (SequenceAt)");
+    if (l.items.empty()) ctx.fail_invalid("list index out of range (the list is empty)");
+    const auto type = ctx.dtype(l.items[0]);
+    for (const auto& item : l.items) {
+      if (ctx.dtype(item) != type)
+        ctx.fail_unsupported("a list of tensors of different dtypes indexed at run time");
+    }
+    return {ctx.emit("SequenceAt", {ctx.emit("SequenceConstruct", l.items), idx})};
   }
   // An int[] held as a 1-d tensor (x.size()[i]).
-  return {ctx.emit("Gather", {ctx.tensor(node.input(0)), ctx.int_constant(idx)}, {{"axis", 0}})};
+  const ValueName list = ctx.tensor(node.input(0));
+  return {ctx.emit("Gather", {list, known ? idx : from_the_end(ctx, list, idx)}, {{"axis", 0}})};
 }
+
+}  // namespace
+
+// aten::__getitem__.t(t[] list, int idx): the item itself where the list is known element-wise
+// and the index constant.
+Outputs getitem_v9(SymbolicContext& ctx, const Node& node) { return getitem(ctx, node, false); }
+// Opset 11: an index known only at run time into a list of tensors is SequenceAt.
+Outputs getitem_v11(SymbolicContext& ctx, const Node& node) { return getitem(ctx, node, true); }
 
 }  // namespace pt2onnx::sym
 

@@ -22,6 +22,7 @@ Outputs RaiseException_v9(SymbolicContext& ctx, const Node& node);
 Outputs Uninitialized_v9(SymbolicContext& ctx, const Node& node);
 Outputs no_op_v9(SymbolicContext& ctx, const Node& node);
 Outputs getitem_v9(SymbolicContext& ctx, const Node& node);
+Outputs getitem_v11(SymbolicContext& ctx, const Node& node);
 Outputs scalar_tensor_v9(SymbolicContext& ctx, const Node& node);
 Outputs set_v9(SymbolicContext& ctx, const Node& node);
 Outputs tolist_v9(SymbolicContext& ctx, const Node& node);

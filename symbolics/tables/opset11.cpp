@@ -72,6 +72,9 @@ void register_opset11(SymbolicTable& t) {
   t.add("aten::_unique", _unique_v11);
   t.add("aten::_unique2", _unique2_v11);
   t.add("aten::unique_dim", unique_dim_v11);
+
+  // ---- torchscript_values.cpp
+  t.add("aten::__getitem__", getitem_v11);
 }
 
 }  // namespace pt2onnx::sym

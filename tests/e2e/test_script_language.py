@@ -213,6 +213,23 @@ class ListsAppendedInALoop(nn.Module):
         return x + floats.unsqueeze(1), ints, bools
 
 
+class ListIndexedAtRunTime(nn.Module):
+    """Items of different shapes, an index from an input (negative too)."""
+
+    def forward(self, x, y, z, ind: int):
+        arr = [x, y, z]
+        return arr[ind]
+
+
+class LoopListIndexedAtRunTime(nn.Module):
+    def forward(self, x, y):
+        indices = torch.arange(x.size(0))
+        res = []
+        for i in range(x.size(0)):
+            res.append(x[i])
+        return res[torch.sum(indices[:y])] + x.size(0), x.size()[y - 3]
+
+
 class IntRowsListedInAnIf(nn.Module):
     """An empty list that a loop fills with int32 rows (list(x)), inside an if of a run-time
     condition whose other branch leaves it unset: its ONNX sequence takes the rows' type, and the
@@ -238,6 +255,13 @@ DYN3 = ["--shape", "0:2x5x16", "--dynamic", "0:0=batch,1=seq"]
 
 # (name, module, mode, flags, input sets, opsets)
 CASES = [
+    ("list_indexed_at_run_time", ListIndexedAtRunTime(), "script",
+     ["--shape", "x:3x4", "--shape", "y:1x4", "--shape", "z:2x4", "--dynamic", "x:0"],
+     [[f32(3, 4), f32(1, 4), f32(2, 4), i64(1)], [f32(5, 4), f32(1, 4), f32(2, 4), i64(-3)]],
+     (11, 17)),
+    ("loop_list_indexed_at_run_time", LoopListIndexedAtRunTime(), "script",
+     ["--shape", "x:6x4", "--shape", "y:scalar", "--dtype", "y:int64"],
+     [[f32(6, 4), i64(2)], [f32(6, 4), i64(3)], [f32(6, 4), i64(1)]], (11, 13, 17)),
     ("lists_appended_in_a_loop", ListsAppendedInALoop(), "script", ["--shape", "x:10x5"],
      [[f32(10, 5)]], (11, 13, 17)),
     ("int_rows_listed_in_an_if", IntRowsListedInAnIf(), "script",
