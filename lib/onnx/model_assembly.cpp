@@ -72,7 +72,8 @@ void require_io_shapes(const onnx::GraphProto& graph) {
                   "the rank of output '" + out.name() +
                       "' depends on the input sizes at run time (torch's squeeze removes an axis "
                       "only where its size is 1, so squeezing an axis declared --dynamic, or "
-                      "sized by run-time values, gives either rank), and ONNX requires every "
+                      "sized by run-time values, gives either rank; a shape sliced at run-time "
+                      "bounds has a run-time length), and ONNX requires every "
                       "graph output to have one rank: keep that axis static (leave it out of "
                       "--dynamic), or make the model's result rank fixed (reshape, or index the "
                       "axis)");

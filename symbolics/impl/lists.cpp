@@ -55,6 +55,20 @@ Outputs list_slice_v9(SymbolicContext& ctx, const Node& node) {
   Lowered list = ctx.lowered(node.input(0));
   const int64_t step = ctx.const_int(node, "step");
   if (step <= 0) ctx.fail_invalid("list slice step must be positive");
+  const bool start_known = ctx.is_none(node, "start") || ctx.known_value(ctx.arg(node, "start"));
+  const bool end_known = ctx.is_none(node, "end") || ctx.known_value(ctx.arg(node, "end"));
+  if (list.kind == Lowered::Kind::kTensor && !(start_known && end_known)) {
+    // An int[] held as a 1-d tensor (x.shape[1 : x.size(2)]) sliced at run-time bounds: Slice
+    // clamps them as Python does.
+    auto bound = [&](const char* name, int64_t fallback) {
+      const ValueName v = ctx.is_none(node, name) ? ctx.int_constant(fallback)
+                                                  : ctx.cast(ctx.input(node, name), c10::kLong);
+      return onnx_ops::unsqueeze(ctx.builder(), v, {0});
+    };
+    return {slice_dynamic_keep_rank(ctx, list.name, bound("start", 0),
+                                    bound("end", std::numeric_limits<int64_t>::max()),
+                                    ctx.ints_constant({0}), ctx.ints_constant({step}))};
+  }
   auto start = ctx.optional_const_int(node, "start");
   auto end = ctx.optional_const_int(node, "end");
   if (list.kind == Lowered::Kind::kList) {

@@ -6,7 +6,9 @@
 #include <optional>
 #include <string>
 
+#include "onnx/graph_builder.h"
 #include "onnx/ops.h"
+#include "onnx/tensor_proto.h"
 #include "symbolics/helpers.h"
 #include "symbolics/impl/reduction.h"
 
@@ -31,7 +33,13 @@ Outputs reduce(SymbolicContext& ctx, const Node& node, const char* op) {
   if (std::string(op) == "ReduceSum" && !c10::isFloatingType(ctx.dtype(x).value_or(c10::kFloat))) {
     x = ctx.cast(x, c10::kLong);
   }
-  return {onnx_ops::reduce(ctx.builder(), op, x, axes, keepdim)};
+  const ValueName out = onnx_ops::reduce(ctx.builder(), op, x, axes, keepdim);
+  // A full reduction is 0-d whatever the input's rank, which ONNX's inference does not say where
+  // that rank is known only at run time (a shape sliced at run-time bounds).
+  if (axes.empty() && !keepdim && !ctx.rank(out) && ctx.dtype(out)) {
+    ctx.builder().set_type(out, onnx_ir::tensor_type(onnx_ir::onnx_dtype(*ctx.dtype(out)), {}));
+  }
+  return {out};
 }
 
 bool has_arg(const Node& node, const char* name) {

@@ -230,6 +230,14 @@ class LoopListIndexedAtRunTime(nn.Module):
         return res[torch.sum(indices[:y])] + x.size(0), x.size()[y - 3]
 
 
+class ShapeSlicedAtRunTime(nn.Module):
+    """The sliced shape's length, and so the rank of the ones, is known only at run time; the
+    full sum is 0-d whatever it is."""
+
+    def forward(self, x):
+        return x.new_ones(x.shape[1 : x.size(2)]).sum() * x.sum()
+
+
 class IntRowsListedInAnIf(nn.Module):
     """An empty list that a loop fills with int32 rows (list(x)), inside an if of a run-time
     condition whose other branch leaves it unset: its ONNX sequence takes the rows' type, and the
@@ -255,6 +263,9 @@ DYN3 = ["--shape", "0:2x5x16", "--dynamic", "0:0=batch,1=seq"]
 
 # (name, module, mode, flags, input sets, opsets)
 CASES = [
+    ("shape_sliced_at_run_time", ShapeSlicedAtRunTime(), "script",
+     ["--shape", "x:1x2x3x4", "--dynamic", "x:0,1,2,3"], [[f32(1, 2, 3, 4)], [f32(2, 5, 2, 3)]],
+     (10, 11, 17)),
     ("list_indexed_at_run_time", ListIndexedAtRunTime(), "script",
      ["--shape", "x:3x4", "--shape", "y:1x4", "--shape", "z:2x4", "--dynamic", "x:0"],
      [[f32(3, 4), f32(1, 4), f32(2, 4), i64(1)], [f32(5, 4), f32(1, 4), f32(2, 4), i64(-3)]],
