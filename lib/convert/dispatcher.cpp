@@ -216,6 +216,7 @@ void Dispatcher::record_missing(const Node& node) {
 }
 
 void Dispatcher::convert_node(const Node& node) {
+  reached_.insert(&node);
   if (is_lazy_kind(node)) return;
   const std::string kind = node.kind().toQualString();
   const sym::SymbolicFn fn = find_symbolic(node);
@@ -302,7 +303,7 @@ std::vector<Dispatcher::WatchedWrite> Dispatcher::watched_writes(const Node& nod
   std::vector<WatchedWrite> out;
   for (const Value* w : written_tensors(node)) {
     const Value* root = alias_root(w);
-    out.push_back({w, root, binding_key(root)});
+    out.push_back({w, root, binding_key(root), {}});
   }
   if (node.blocks().empty()) return out;
   std::function<void(const torch::jit::Block&)> scan = [&](const torch::jit::Block& block) {
@@ -310,9 +311,14 @@ std::vector<Dispatcher::WatchedWrite> Dispatcher::watched_writes(const Node& nod
       for (const Value* w : written_tensors(*inner)) {
         const Value* root = alias_root(w);
         const bool outside = ancestor_in(*root->node(), node.owningBlock()) != &node;
-        const bool seen = std::any_of(out.begin(), out.end(),
-                                      [&](const WatchedWrite& x) { return x.root == root; });
-        if (outside && !seen) out.push_back({root, root, binding_key(root)});
+        if (!outside) continue;
+        auto seen = std::find_if(out.begin(), out.end(),
+                                 [&](const WatchedWrite& x) { return x.root == root; });
+        if (seen == out.end()) {
+          out.push_back({root, root, binding_key(root), {inner}});
+        } else {
+          seen->writers.push_back(inner);
+        }
       }
       for (const torch::jit::Block* sub : inner->blocks()) scan(*sub);
     }
@@ -384,7 +390,10 @@ void Dispatcher::check_writes(const Node& node, const std::vector<WatchedWrite>&
     };
     const std::string root_name = "%" + w.root->debugName();
     if (!node.blocks().empty() && w.written == w.root && w.root->node() != &node) {
-      if (root_changed || !read_later()) continue;
+      const bool written_here =
+          w.writers.empty() || std::any_of(w.writers.begin(), w.writers.end(),
+                                           [&](const Node* n) { return reached_.count(n) != 0; });
+      if (root_changed || !written_here || !read_later()) continue;
       record(node, make_diagnostic(DiagCode::kDroppedMutation,
                                    root_name + " is written inside this " +
                                        (node.kind() == c10::prim::Loop ? "loop" : "if") +

@@ -60,6 +60,9 @@ class Dispatcher final : public sym::BlockConverter {
     const torch::jit::Value* written;  // what the node writes (a view, or the root itself)
     const torch::jit::Value* root;     // the tensor that owns the storage
     std::string before;                // the root's binding before the node ran
+    // For a root written inside the node's blocks: the nodes that write it. None of them was
+    // reached where a condition known at conversion time left their branch out.
+    std::vector<const torch::jit::Node*> writers;
   };
   std::vector<WatchedWrite> watched_writes(const torch::jit::Node& node) const;
   std::string binding_key(const torch::jit::Value* value) const;
@@ -75,6 +78,7 @@ class Dispatcher final : public sym::BlockConverter {
   std::unordered_set<const torch::jit::Value*> tainted_;  // outputs of nodes that failed
   std::vector<Diagnostic> problems_;
   std::vector<Diagnostic> warnings_;
+  std::unordered_set<const torch::jit::Node*> reached_;  // nodes convert_node was called on
 };
 
 }  // namespace pt2onnx::convert

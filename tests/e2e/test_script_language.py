@@ -238,6 +238,18 @@ class ShapeSlicedAtRunTime(nn.Module):
         return x.new_ones(x.shape[1 : x.size(2)]).sum() * x.sum()
 
 
+class WriteInABranchLeftOut(nn.Module):
+    """The rank decides at conversion time which branch runs; the write in the other one never
+    happens, so it is not a write the conversion would drop."""
+
+    def forward(self, x):
+        out = x + 1
+        if out.dim() > 2:
+            if out.dim() > 3:
+                out += 3
+        return out
+
+
 class IntRowsListedInAnIf(nn.Module):
     """An empty list that a loop fills with int32 rows (list(x)), inside an if of a run-time
     condition whose other branch leaves it unset: its ONNX sequence takes the rows' type, and the
@@ -263,6 +275,10 @@ DYN3 = ["--shape", "0:2x5x16", "--dynamic", "0:0=batch,1=seq"]
 
 # (name, module, mode, flags, input sets, opsets)
 CASES = [
+    ("write_in_a_branch_left_out", WriteInABranchLeftOut(), "script",
+     ["--shape", "x:1x2x3", "--dynamic", "x:0"], [[f32(1, 2, 3)], [f32(4, 2, 3)]], (11, 17)),
+    ("write_in_a_branch_taken", WriteInABranchLeftOut(), "script",
+     ["--shape", "x:1x2x3x2", "--dynamic", "x:0"], [[f32(1, 2, 3, 2)], [f32(3, 2, 3, 2)]], (11, 17)),
     ("shape_sliced_at_run_time", ShapeSlicedAtRunTime(), "script",
      ["--shape", "x:1x2x3x4", "--dynamic", "x:0,1,2,3"], [[f32(1, 2, 3, 4)], [f32(2, 5, 2, 3)]],
      (10, 11, 17)),
