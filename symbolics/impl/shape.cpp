@@ -856,7 +856,7 @@ Outputs unbind_v9(SymbolicContext& ctx, const Node& node) {
   const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
   auto size = static_dim(ctx, x, dim);
   if (!size) size = unpacked_count(node);  // a dynamic axis of the size the list unpacks to
-  if (!size) ctx.fail_unsupported("unbind along a dynamic axis");
+  if (!size) ctx.needs_opset(11, "unbind along a dynamic axis (SplitToSequence)");
   std::vector<ValueName> out;
   if (*size == 1) {
     out.push_back(onnx_ops::squeeze(ctx.builder(), x, {dim}));
@@ -867,6 +867,15 @@ Outputs unbind_v9(SymbolicContext& ctx, const Node& node) {
     }
   }
   return {Lowered::list(out)};
+}
+// Opset 11: along a dynamic axis the pieces are a sequence (SplitToSequence into size-1 pieces,
+// the axis dropped), as a list built at run time is.
+Outputs unbind_v11(SymbolicContext& ctx, const Node& node) {
+  const ValueName x = ctx.input(node, "self");
+  const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
+  if (static_dim(ctx, x, dim) || unpacked_count(node)) return unbind_v9(ctx, node);
+  return {Lowered::sequence(
+      ctx.emit("SplitToSequence", {x}, {{"axis", dim}, {"keepdims", int64_t{0}}}))};
 }
 
 // aten::unfold(self, int dimension, int size, int step): Gather along the axis with a constant

@@ -51,6 +51,7 @@ Outputs tril_v14(SymbolicContext& ctx, const Node& node);
 Outputs triu_v14(SymbolicContext& ctx, const Node& node);
 Outputs diagonal_v9(SymbolicContext& ctx, const Node& node);
 Outputs unbind_v9(SymbolicContext& ctx, const Node& node);
+Outputs unbind_v11(SymbolicContext& ctx, const Node& node);
 Outputs unfold_v9(SymbolicContext& ctx, const Node& node);
 Outputs tensor_split_v9(SymbolicContext& ctx, const Node& node);
 Outputs broadcast_tensors_v9(SymbolicContext& ctx, const Node& node);

@@ -64,6 +64,7 @@ void register_opset11(SymbolicTable& t) {
   t.add("aten::squeeze", squeeze_v11);
   t.add("aten::tril", tril_v11);
   t.add("aten::triu", triu_v11);
+  t.add("aten::unbind", unbind_v11);
 
   // ---- sorting.cpp
   t.add("aten::topk", topk_v11);

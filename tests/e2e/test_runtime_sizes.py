@@ -118,6 +118,12 @@ class OneHotRunTime(torch.nn.Module):
         return F.one_hot(x, x.size(0) + 1)
 
 
+class UnbindDynamic(torch.nn.Module):
+    def forward(self, x):
+        rows = x.unbind(1)
+        return len(rows) + torch.stack(rows, 0) * 2, rows[-1]
+
+
 class ChunkList(torch.nn.Module):
     def forward(self, x):
         return x.chunk(2, 0)
@@ -179,6 +185,9 @@ for mode in ("script", "trace"):
          shape_flags(X, np.array([0, 2, 1]), "0") + ["--dtype", "x:int64"],
          [[np.array([0, 2, 1])], [np.array([4, 0, 5, 1, 1])]], (9, 17)),
     ]
+# A traced unbind records the export-time count of pieces, which LibTorch itself enforces.
+CASES.append(("unbind_dynamic_script", UnbindDynamic(), "script", shape_flags(X, f32(2, 3), "1"),
+              [[f32(2, 3)], [f32(2, 5)]], (11, 17)))
 
 
 def codes_of(stderr):
@@ -216,6 +225,7 @@ class RuntimeSizesTest(ConverterTest):
             (ChunkDynamic(), dyn1, 9, "needs-opset"),
             (SplitRunTimeSizes(), shape_flags(X, f32(5, 2), "0"), 9, "needs-opset"),
             (PadRunTime(), dyn1, 10, "needs-opset"),
+            (UnbindDynamic(), dyn1, 10, "needs-opset"),
             (TriluDynamic(), shape_flags(X, f32(3, 5), "0,1"), 10, "needs-opset"),
             (ChunkList(), shape_flags(X, f32(4, 2), "0"), 17, "unsupported-construct"),
         ]
