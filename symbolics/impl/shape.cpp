@@ -344,11 +344,20 @@ Outputs slices_of_equal_pieces(SymbolicContext& ctx, const ValueName& x, int64_t
   return slices_between(ctx, x, dim, bounds);
 }
 
+// A chunk along a dynamic axis, or into a count computed at run time (x.size(0) when traced):
+// the pieces' bounds are computed at run time, their number is what the list unpacks to.
+bool needs_run_time_chunks(SymbolicContext& ctx, const Node& node, const ValueName& x,
+                           int64_t dim) {
+  return !static_dim(ctx, x, dim) || !ctx.known_value(ctx.arg(node, "chunks"));
+}
+
 // ceil(size(x, dim) / chunks) as a 0-d int64, computed at run time.
-ValueName chunk_piece(SymbolicContext& ctx, const ValueName& x, int64_t dim, int64_t chunks) {
+ValueName chunk_piece(SymbolicContext& ctx, const Node& node, const ValueName& x, int64_t dim) {
+  const ValueName chunks = ctx.cast(ctx.input(node, "chunks"), c10::kLong);
   const ValueName size = onnx_ops::dim_size(ctx.builder(), x, dim);
-  return ctx.emit(
-      "Div", {ctx.emit("Add", {size, ctx.int_constant(chunks - 1)}), ctx.int_constant(chunks)});
+  const ValueName rounded_up =
+      ctx.emit("Sub", {ctx.emit("Add", {size, chunks}), ctx.int_constant(1)});
+  return ctx.emit("Div", {rounded_up, chunks});
 }
 
 }  // namespace
@@ -357,6 +366,8 @@ ValueName chunk_piece(SymbolicContext& ctx, const ValueName& x, int64_t dim, int
 // axis the bounds are run-time values, which Slice takes from opset 10.
 Outputs chunk_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
+  if (!ctx.known_value(ctx.arg(node, "chunks")) && unpacked_count(node))
+    ctx.needs_opset(10, "chunk into a count computed at run time (Slice with run-time bounds)");
   const int64_t chunks = ctx.const_int(node, "chunks");
   const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
   auto size = static_dim(ctx, x, dim);
@@ -434,9 +445,8 @@ Outputs chunk_v10(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
   const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
   auto n = unpacked_count(node);
-  if (static_dim(ctx, x, dim) || !n) return chunk_v9(ctx, node);
-  return slices_of_equal_pieces(ctx, x, dim, *n,
-                                chunk_piece(ctx, x, dim, ctx.const_int(node, "chunks")));
+  if (!needs_run_time_chunks(ctx, node, x, dim) || !n) return chunk_v9(ctx, node);
+  return slices_of_equal_pieces(ctx, x, dim, *n, chunk_piece(ctx, node, x, dim));
 }
 
 namespace {
@@ -478,9 +488,8 @@ Outputs chunk_v13(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
   const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), x);
   auto n = unpacked_count(node);
-  if (static_dim(ctx, x, dim) || !n) return chunk_v9(ctx, node);
-  return split_runtime_sizes(ctx, x, dim, *n,
-                             chunk_piece(ctx, x, dim, ctx.const_int(node, "chunks")));
+  if (!needs_run_time_chunks(ctx, node, x, dim) || !n) return chunk_v9(ctx, node);
+  return split_runtime_sizes(ctx, x, dim, *n, chunk_piece(ctx, node, x, dim));
 }
 
 // aten::contiguous / clone / detach and friends that survive the passes: identity.

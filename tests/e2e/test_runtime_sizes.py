@@ -124,6 +124,13 @@ class UnbindDynamic(torch.nn.Module):
         return len(rows) + torch.stack(rows, 0) * 2, rows[-1]
 
 
+class ChunkRunTimeCount(torch.nn.Module):
+    """Traced, the count is x.size(0) at run time; the pieces, as many as at export time."""
+
+    def forward(self, x):
+        return torch.chunk(x, x.size(0), dim=-1)
+
+
 class ChunkList(torch.nn.Module):
     def forward(self, x):
         return x.chunk(2, 0)
@@ -185,6 +192,8 @@ for mode in ("script", "trace"):
          shape_flags(X, np.array([0, 2, 1]), "0") + ["--dtype", "x:int64"],
          [[np.array([0, 2, 1])], [np.array([4, 0, 5, 1, 1])]], (9, 17)),
     ]
+CASES.append(("chunk_run_time_count_trace", ChunkRunTimeCount(), "trace",
+              shape_flags(X, f32(3, 18), "0,1"), [[f32(3, 18)], [f32(3, 13)]], (10, 13, 17)))
 # A traced unbind records the export-time count of pieces, which LibTorch itself enforces.
 CASES.append(("unbind_dynamic_script", UnbindDynamic(), "script", shape_flags(X, f32(2, 3), "1"),
               [[f32(2, 3)], [f32(2, 5)]], (11, 17)))
@@ -206,8 +215,8 @@ class RuntimeSizesTest(ConverterTest):
 
         self.check_cases(CASES, reference_inputs)
 
-    def assert_refused(self, module, flags, opset, code, example):
-        pt = save_torchscript(module, self.path("refused.pt"), "script", example)
+    def assert_refused(self, module, flags, opset, code, example, mode="script"):
+        pt = save_torchscript(module, self.path("refused.pt"), mode, example)
         out = self.path("refused.onnx")
         proc = convert(pt, out, "--opset", opset, *flags, check=False)
         self.assertEqual(proc.returncode, 4, proc.stderr)
@@ -232,6 +241,8 @@ class RuntimeSizesTest(ConverterTest):
         for module, flags, opset, code in cases:
             with self.subTest(module=type(module).__name__, opset=opset):
                 self.assert_refused(module, flags, opset, code, ex)
+        self.assert_refused(ChunkRunTimeCount(), shape_flags(X, f32(3, 18), "0,1"), 9, "needs-opset",
+                            (torch.from_numpy(f32(3, 18)),), mode="trace")
         bag_flags = (shape_flags("i", BAG_I[0], "0") + shape_flags("o", BAG_O[0], "0")
                      + ["--dtype", "i:int64", "--dtype", "o:int64"])
         self.assert_refused(EmbeddingBagRunTime(), bag_flags, 10, "needs-opset",
