@@ -37,10 +37,14 @@ ValueName with_dtype(SymbolicContext& ctx, const Node& node, const ValueName& x)
 
 // aten::relu(Tensor self). ONNX Relu takes integers from opset 14; before it the graph builder
 // computes narrow integers in a wider type. int64 takes Where: no ONNX float holds it, and ONNX
-// Runtime has no int64 kernel for Relu-14.
+// Runtime has no int64 kernel for Relu-14. int16, which ONNX Runtime has neither a Relu-14 nor a
+// Where kernel for, is computed in int32 (exact).
 Outputs relu_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
-  if (ctx.dtype(x) != c10::kLong) return {ctx.emit("Relu", {x})};
+  const auto type = ctx.dtype(x);
+  if (type == c10::kShort)
+    return {ctx.cast(ctx.emit("Relu", {ctx.cast(x, c10::kInt)}), c10::kShort)};
+  if (type != c10::kLong) return {ctx.emit("Relu", {x})};
   const ValueName zero = ctx.scalar_constant(0, c10::kLong);
   return {ctx.emit("Where", {ctx.emit("Less", {x, zero}), zero, x})};
 }

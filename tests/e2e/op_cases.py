@@ -66,7 +66,8 @@ def DISTINCT(*s):
 
 DTYPES = {np.dtype(np.float32): "float32", np.dtype(np.float64): "float64",
           np.dtype(np.float16): "float16", np.dtype(np.int64): "int64",
-          np.dtype(np.int32): "int32", np.dtype(np.int8): "int8", np.dtype(np.uint8): "uint8",
+          np.dtype(np.int32): "int32", np.dtype(np.int8): "int8", np.dtype(np.int16): "int16",
+          np.dtype(np.uint8): "uint8",
           np.dtype(np.bool_): "bool"}
 
 

@@ -38,6 +38,10 @@ def i8(*s):
     return R.randint(-100, 100, size=s).astype(np.int8)
 
 
+def i16(*s):
+    return R.randint(-3000, 3000, size=s).astype(np.int16)
+
+
 def u8(*s):
     # Values near the top of the range, so that sums and products wrap as in torch.
     return R.randint(0, 256, size=s).astype(np.uint8)
@@ -82,6 +86,9 @@ CASES = [
     # Add/Sub/Mul take uint8 and int8 from opset 14; torch wraps.
     DCase("add_uint8", "a, c, s", "return a + c, a * c, a - c, s + s, s * s",
           lambda n: [u8(n, 4), u8(n, 4), i8(n, 4)], [9, 11, 13, 14, 17]),
+    # int16 inputs (--dtype x:int16): Add/Mul on int16 from opset 14, sums in int64.
+    DCase("int16_inputs", "s, t", "return s + t, s * 3, s.sum(1), torch.relu(s), s.float() / 2",
+          lambda n: [i16(n, 4), i16(n, 4)], [9, 11, 13, 14, 17]),
     # Greater/Less take no bool at any opset.
     DCase("compare_bool", "a, c", "return a > c, a < c, torch.gt(a, c), a >= c",
           lambda n: [b(n, 5), b(n, 5)], [9, 11, 13, 17]),
