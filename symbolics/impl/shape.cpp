@@ -828,9 +828,35 @@ Outputs triu_v14(SymbolicContext& ctx, const Node& node) {
   return {ctx.emit("Trilu", {ctx.input(node, "self"), diagonal_arg(ctx, node)}, {{"upper", 1}})};
 }
 
+// The diagonal of the last two axes of t when their sizes are known only at run time. The eye
+// mask is EyeLike(k = offset) of a [n, m] tensor of ones; the rows that hold a diagonal element
+// (any true in their mask row) are kept with NonZero + Gather, which, unlike a Slice to
+// run-time bounds, exists from opset 9.
+namespace {
+ValueName run_time_diagonal(SymbolicContext& ctx, const ValueName& t, int64_t rank,
+                            int64_t offset) {
+  auto& g = ctx.builder();
+  const ValueName sizes =
+      ctx.emit("Concat",
+               {onnx_ops::unsqueeze(g, onnx_ops::dim_size(g, t, rank - 2), {0}),
+                onnx_ops::unsqueeze(g, onnx_ops::dim_size(g, t, rank - 1), {0})},
+               {{"axis", int64_t{0}}});
+  const ValueName ones =
+      ctx.emit("ConstantOfShape", {sizes}, {{"value", at::ones({1}, at::kFloat)}});
+  const ValueName eye = ctx.emit("EyeLike", {ones}, {{"k", offset}});
+  const ValueName picked = ctx.emit(
+      "Where", {ctx.cast(eye, c10::kBool), t, ctx.scalar_constant(0, ctx.require_dtype(t))});
+  const ValueName summed = onnx_ops::reduce(g, "ReduceSum", picked, {rank - 1}, false);
+  const ValueName has_element = onnx_ops::reduce(g, "ReduceMax", eye, {1}, false);
+  const ValueName rows = ctx.emit(
+      "Reshape", {ctx.emit("NonZero", {has_element}), ctx.constant(at::tensor({int64_t{-1}}))});
+  return ctx.emit("Gather", {summed, rows}, {{"axis", rank - 2}});
+}
+}  // namespace
+
 // aten::diagonal(self, int offset, int dim1, int dim2): dim1/dim2 moved last, the diagonal picked
-// with Where(eye mask) + ReduceSum over the last axis, then the valid rows sliced; needs static
-// sizes along dim1 and dim2.
+// with Where(eye mask) + ReduceSum over the last axis, then the valid rows sliced (constants for
+// static sizes along dim1 and dim2, else run_time_diagonal).
 Outputs diagonal_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName x = ctx.input(node, "self");
   const int64_t rank = ctx.require_rank(x);
@@ -839,7 +865,6 @@ Outputs diagonal_v9(SymbolicContext& ctx, const Node& node) {
   const int64_t d2 = wrap_dim(ctx, ctx.const_int(node, "dim2"), x);
   auto n = static_dim(ctx, x, d1);
   auto m = static_dim(ctx, x, d2);
-  if (!n || !m) ctx.fail_unsupported("diagonal along dynamic axes");
   std::vector<int64_t> perm;
   for (int64_t i = 0; i < rank; ++i) {
     if (i != d1 && i != d2) perm.push_back(i);
@@ -847,6 +872,7 @@ Outputs diagonal_v9(SymbolicContext& ctx, const Node& node) {
   perm.push_back(d1);
   perm.push_back(d2);
   ValueName t = ctx.emit("Transpose", {x}, {{"perm", perm}});
+  if (!n || !m) return {run_time_diagonal(ctx, t, rank, offset)};
   at::Tensor eye = at::zeros({*n, *m}, at::kBool);
   const int64_t first = std::max<int64_t>(0, -offset);
   const int64_t last = std::min<int64_t>(*n, *m - offset);

@@ -109,6 +109,12 @@ class Tensordot(torch.nn.Module):
         return torch.tensordot(x, y, 2), torch.tensordot(x, y, ([0], [3]))
 
 
+class DiagonalDynamic(torch.nn.Module):
+    def forward(self, x):
+        return (torch.diagonal(x), torch.diagonal(x, -1), torch.diagonal(x, 2, 1, 3),
+                torch.diagonal(x.long(), 1, -1, 0))
+
+
 def I64(*shape):
     return R.randint(0, 10, size=shape).astype(np.int64)
 
@@ -188,6 +194,9 @@ for mode in ("script", "trace"):
         (f"tensordot_{mode}", Tensordot(), mode,
          shape_flags(X, f32(2, 5, 3, 4), "0,1,2,3") + shape_flags("y", f32(3, 4, 9, 2), "0,1,2,3"),
          [[f32(2, 5, 3, 4), f32(3, 4, 9, 2)], [f32(3, 6, 2, 5), f32(2, 5, 4, 3)]], (9, 17)),
+        (f"diagonal_dynamic_{mode}", DiagonalDynamic(), mode,
+         shape_flags(X, f32(2, 4, 5, 2), "0,1,2,3"), [[f32(2, 4, 5, 2)], [f32(5, 6, 7, 8)]],
+         (9, 13, 17)),
         (f"one_hot_run_time_{mode}", OneHotRunTime(), mode,
          shape_flags(X, np.array([0, 2, 1]), "0") + ["--dtype", "x:int64"],
          [[np.array([0, 2, 1])], [np.array([4, 0, 5, 1, 1])]], (9, 17)),
