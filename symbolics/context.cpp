@@ -317,6 +317,10 @@ ValueName SymbolicContext::tensor(const Value* value) {
       fail_unsupported(
           "a list built at run time (an ONNX sequence) is used where a tensor is "
           "expected");
+    case Lowered::Kind::kOptional:
+      fail_unsupported(
+          "an Optional value that is None or a tensor depending on run-time values (an if or "
+          "loop result) is used where a tensor is expected without an `is not None` check");
     case Lowered::Kind::kNone:
     case Lowered::Kind::kObject:
       break;

@@ -25,9 +25,9 @@ using onnx_ir::ValueName;
 // (an int[] of sizes, the result of split), an ONNX sequence, None, or an object known at
 // conversion time that has no tensor form (a string, a device: what shape checks compute).
 struct Lowered {
-  enum class Kind { kTensor, kList, kSequence, kNone, kObject };
+  enum class Kind { kTensor, kList, kSequence, kOptional, kNone, kObject };
   Kind kind = Kind::kNone;
-  ValueName name;                             // kTensor, kSequence
+  ValueName name;                             // kTensor, kSequence, kOptional
   std::vector<ValueName> items;               // kList
   std::shared_ptr<const c10::IValue> object;  // kObject
 
@@ -43,6 +43,14 @@ struct Lowered {
   static Lowered sequence(ValueName name) {
     Lowered l;
     l.kind = Kind::kSequence;
+    l.name = std::move(name);
+    return l;
+  }
+  // An ONNX optional(tensor) (opset 16 and later): a TorchScript Optional[Tensor] that an If or
+  // Loop makes None or a tensor at run time.
+  static Lowered optional(ValueName name) {
+    Lowered l;
+    l.kind = Kind::kOptional;
     l.name = std::move(name);
     return l;
   }

@@ -119,7 +119,8 @@ ConvertedGraph convert_graph(const loader::LoadedGraph& loaded, const IoSpecs& s
     }
     if (quantized) {
       flat.insert(flat.end(), quantized->begin(), quantized->end());
-    } else if (r.kind == Lowered::Kind::kTensor || r.kind == Lowered::Kind::kSequence) {
+    } else if (r.kind == Lowered::Kind::kTensor || r.kind == Lowered::Kind::kSequence ||
+               r.kind == Lowered::Kind::kOptional) {
       flat.push_back(r.name);
     } else if (r.kind == Lowered::Kind::kList) {
       flat.insert(flat.end(), r.items.begin(), r.items.end());

@@ -18,8 +18,9 @@ namespace pt2onnx::onnx_ir {
 class AttrValue {
  public:
   using Graph = std::shared_ptr<onnx::GraphProto>;
-  using Storage = std::variant<int64_t, float, std::string, std::vector<int64_t>,
-                               std::vector<float>, std::vector<std::string>, at::Tensor, Graph>;
+  using Storage =
+      std::variant<int64_t, float, std::string, std::vector<int64_t>, std::vector<float>,
+                   std::vector<std::string>, at::Tensor, Graph, onnx::TypeProto>;
 
   AttrValue(int v) : value_(static_cast<int64_t>(v)) {}
   AttrValue(int64_t v) : value_(v) {}
@@ -34,6 +35,7 @@ class AttrValue {
   AttrValue(std::vector<std::string> v) : value_(std::move(v)) {}
   AttrValue(at::Tensor v) : value_(std::move(v)) {}
   AttrValue(Graph v) : value_(std::move(v)) {}
+  AttrValue(onnx::TypeProto v) : value_(std::move(v)) {}
 
   const Storage& storage() const { return value_; }
 

@@ -51,6 +51,9 @@ void set_attribute(onnx::AttributeProto& proto, const std::string& name, const A
         } else if constexpr (std::is_same_v<T, at::Tensor>) {
           proto.set_type(onnx::AttributeProto::TENSOR);
           *proto.mutable_t() = to_tensor_proto(v, "");
+        } else if constexpr (std::is_same_v<T, onnx::TypeProto>) {
+          proto.set_type(onnx::AttributeProto::TYPE_PROTO);
+          *proto.mutable_tp() = v;
         } else {
           proto.set_type(onnx::AttributeProto::GRAPH);
           proto.mutable_g()->Swap(v.get());
@@ -113,6 +116,11 @@ onnx::TypeProto relaxed_type(const onnx::TypeProto& type, bool keep_rank) {
   if (type.has_sequence_type()) {
     *out.mutable_sequence_type()->mutable_elem_type() =
         relaxed_type(type.sequence_type().elem_type(), keep_rank);
+    return out;
+  }
+  if (type.has_optional_type()) {
+    *out.mutable_optional_type()->mutable_elem_type() =
+        relaxed_type(type.optional_type().elem_type(), keep_rank);
     return out;
   }
   return type;

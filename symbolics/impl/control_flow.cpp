@@ -27,6 +27,12 @@ onnx::TypeProto merged_type(const onnx::TypeProto* a, const onnx::TypeProto* b) 
         merged_type(&a->sequence_type().elem_type(), &b->sequence_type().elem_type());
     return out;
   }
+  if (b != nullptr && a->has_optional_type() && b->has_optional_type()) {
+    onnx::TypeProto out;
+    *out.mutable_optional_type()->mutable_elem_type() =
+        merged_type(&a->optional_type().elem_type(), &b->optional_type().elem_type());
+    return out;
+  }
   if (b == nullptr || !a->has_tensor_type() || !b->has_tensor_type()) return *a;
   onnx::TypeProto out = onnx_ir::tensor_type(a->tensor_type().elem_type());
   const auto& sa = a->tensor_type().shape();
@@ -221,13 +227,26 @@ std::vector<Lowered> convert_block_tracking(SymbolicContext& ctx, const torch::j
 // values of `lists` (ONNX sequences).
 // Outputs that are None on this branch (TorchScript's placeholder for a variable a `break` or
 // `continue` leaves unset, never read on that path) are left out and their positions noted in
-// `unset`: fill_unset_outputs gives them a value once the other branch tells the type.
+// `unset`: fill_unset_outputs gives them a value once the other branch tells the type. With
+// `optionals` (opset 16 and later), an Optional[Tensor] output that is None on this branch is
+// left out the same way and noted in `nones`: an empty ONNX optional of the other branch's type.
+struct BranchOutputs {
+  std::vector<onnx::TypeProto> types;
+  std::vector<size_t> unset;
+  std::vector<size_t> nones;
+};
+
+bool is_optional_value(const torch::jit::Value* v) {
+  return v != nullptr && v->type()->kind() == c10::TypeKind::OptionalType;
+}
+
 std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
                                                  const torch::jit::Block& block,
                                                  const std::string& name,
-                                                 std::vector<onnx::TypeProto>& output_types,
                                                  const std::vector<const torch::jit::Value*>& lists,
-                                                 std::vector<size_t>& unset, bool sequences) {
+                                                 BranchOutputs& branch, bool sequences,
+                                                 bool optionals) {
+  std::vector<onnx::TypeProto>& output_types = branch.types;
   auto& g = ctx.builder();
   onnx_ir::SubgraphScope subgraph(g, name);
   std::vector<Lowered> list_values;
@@ -241,7 +260,18 @@ std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
     const auto* jit_out = i < block.outputs().size() ? block.outputs()[i] : nullptr;
     if (!is_extra && out.kind == Lowered::Kind::kNone && jit_out != nullptr &&
         jit_out->node()->kind() == c10::prim::Uninitialized) {
-      unset.push_back(i);
+      branch.unset.push_back(i);
+      output_types.emplace_back();
+      continue;
+    }
+    const bool optional_output = !is_extra && is_optional_value(block.owningNode()->outputs()[i]);
+    if (optional_output && out.kind == Lowered::Kind::kNone && !optionals) {
+      ctx.needs_opset(16,
+                      "an if whose condition is known only at run time and that gives None "
+                      "on one branch and a tensor on the other (ONNX optional)");
+    }
+    if (optional_output && out.kind == Lowered::Kind::kNone) {
+      branch.nones.push_back(i);
       output_types.emplace_back();
       continue;
     }
@@ -253,7 +283,10 @@ std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
     if (list_output && out.kind == Lowered::Kind::kList && !out.items.empty()) {
       out = Lowered::sequence(ctx.emit("SequenceConstruct", out.items));
     }
-    if (out.kind != (is_list || list_output ? Lowered::Kind::kSequence : Lowered::Kind::kTensor)) {
+    const bool expected_kind =
+        out.kind == (is_list || list_output ? Lowered::Kind::kSequence : Lowered::Kind::kTensor) ||
+        (optional_output && out.kind == Lowered::Kind::kOptional);
+    if (!expected_kind) {
       const std::string what = jit_out != nullptr ? jit_out->type()->annotation_str() : "list";
       ctx.fail_unsupported(
           "this if's condition is known only at run time and its branches give a " + what +
@@ -269,32 +302,45 @@ std::shared_ptr<onnx::GraphProto> block_subgraph(SymbolicContext& ctx,
 }
 
 // Gives the outputs `unset` of `graph` a zero of the type the other branch gives them (an empty
-// sequence of its element type for a list).
-void fill_unset_outputs(SymbolicContext& ctx, onnx::GraphProto& graph,
-                        std::vector<onnx::TypeProto>& types, const std::vector<size_t>& unset,
+// sequence of its element type for a list), and its `nones` (and unset outputs the other branch
+// gives as an optional) an empty optional of that element type.
+void fill_unset_outputs(SymbolicContext& ctx, onnx::GraphProto& graph, BranchOutputs& branch,
                         const std::vector<onnx::TypeProto>& other_types) {
-  for (size_t i : unset) {
+  std::vector<size_t> positions = branch.unset;
+  positions.insert(positions.end(), branch.nones.begin(), branch.nones.end());
+  std::sort(positions.begin(), positions.end());  // inserted in order, each at its index
+  for (size_t i : positions) {
     const onnx::TypeProto* other = i < other_types.size() ? &other_types[i] : nullptr;
+    const bool none = std::find(branch.nones.begin(), branch.nones.end(), i) != branch.nones.end();
+    const bool optional = none || (other != nullptr && other->has_optional_type());
+    if (other != nullptr && other->has_optional_type()) other = &other->optional_type().elem_type();
     const bool sequence = other != nullptr && other->has_sequence_type() &&
                           other->sequence_type().elem_type().has_tensor_type();
     if (other != nullptr && sequence) other = &other->sequence_type().elem_type();
     if (other == nullptr || !other->has_tensor_type() || other->tensor_type().elem_type() == 0) {
-      ctx.fail_unsupported("an if whose branches both leave a value unset");
+      ctx.fail_unsupported(none ? "an if whose branches both give None"
+                                : "an if whose branches both leave a value unset");
     }
     const int32_t elem = other->tensor_type().elem_type();
-    const ValueName name = ctx.builder().fresh_name("unset");
+    const ValueName name = ctx.builder().fresh_name(none ? "none" : "unset");
     onnx::NodeProto* node = graph.add_node();
     node->add_output(name);
     onnx::AttributeProto* attr = node->add_attribute();
     onnx::ValueInfoProto* out = graph.add_output();
     out->set_name(name);
-    if (sequence) {
+    if (optional && !sequence) {
+      node->set_op_type("Optional");
+      attr->set_name("type");
+      attr->set_type(onnx::AttributeProto::TYPE_PROTO);
+      *attr->mutable_tp() = *other;
+      *out->mutable_type()->mutable_optional_type()->mutable_elem_type() = attr->tp();
+    } else if (sequence && !optional) {
       node->set_op_type("SequenceEmpty");
       attr->set_name("dtype");
       attr->set_type(onnx::AttributeProto::INT);
       attr->set_i(elem);
       *out->mutable_type() = onnx_ir::relaxed_type(other_types[i], false);
-    } else {
+    } else if (!sequence) {
       node->set_op_type("Constant");
       attr->set_name("value");
       attr->set_type(onnx::AttributeProto::TENSOR);
@@ -303,11 +349,35 @@ void fill_unset_outputs(SymbolicContext& ctx, onnx::GraphProto& graph,
       *attr->mutable_t() =
           onnx_ir::to_tensor_proto(at::zeros({}, at::TensorOptions().dtype(*dtype)), "");
       *out->mutable_type() = onnx_ir::tensor_type(elem, {});
+    } else {
+      ctx.fail_unsupported("an if that gives None or a list on one branch");
     }
     for (int k = graph.output_size() - 1; k > static_cast<int>(i); --k) {
       graph.mutable_output()->SwapElements(k, k - 1);
     }
-    types[i] = out->type();
+    branch.types[i] = out->type();
+  }
+}
+
+// Where the other branch gives an optional (None, or an optional it was handed), this branch's
+// tensor output becomes an optional holding it, so that both branches give one ONNX type.
+void wrap_optional_outputs(SymbolicContext& ctx, onnx::GraphProto& graph, BranchOutputs& branch,
+                           const std::vector<onnx::TypeProto>& other_types) {
+  for (size_t i = 0; i < branch.types.size() && i < other_types.size(); ++i) {
+    onnx::TypeProto& type = branch.types[i];
+    if (!other_types[i].has_optional_type() || type.has_optional_type()) continue;
+    if (!type.has_tensor_type()) ctx.fail_unsupported("an if that gives None or a list");
+    onnx::ValueInfoProto* out = graph.mutable_output(static_cast<int>(i));
+    const ValueName name = ctx.builder().fresh_name(out->name() + "_optional");
+    onnx::NodeProto* node = graph.add_node();
+    node->set_op_type("Optional");
+    node->add_input(out->name());
+    node->add_output(name);
+    onnx::TypeProto wrapped;
+    *wrapped.mutable_optional_type()->mutable_elem_type() = type;
+    out->set_name(name);
+    *out->mutable_type() = wrapped;
+    type = wrapped;
   }
 }
 
@@ -347,7 +417,7 @@ std::optional<bool> taken_branch(SymbolicContext& ctx, const Node& node) {
   return then_raise == nullptr;
 }
 
-Outputs if_node(SymbolicContext& ctx, const Node& node, bool sequences) {
+Outputs if_node(SymbolicContext& ctx, const Node& node, bool sequences, bool optionals) {
   const torch::jit::Value* cond = node.input(0);
   if (auto taken = taken_branch(ctx, node)) {
     const torch::jit::Block& branch = *node.blocks()[*taken ? 0 : 1];
@@ -390,14 +460,19 @@ Outputs if_node(SymbolicContext& ctx, const Node& node, bool sequences) {
     }
   }
   const ValueName condition = as_bool_condition(ctx, cond);
-  std::vector<onnx::TypeProto> then_types, else_types;
-  std::vector<size_t> then_unset, else_unset;
-  auto then_graph = block_subgraph(ctx, *node.blocks()[0], "then_branch", then_types, lists,
-                                   then_unset, sequences);
-  auto else_graph = block_subgraph(ctx, *node.blocks()[1], "else_branch", else_types, lists,
-                                   else_unset, sequences);
-  fill_unset_outputs(ctx, *then_graph, then_types, then_unset, else_types);
-  fill_unset_outputs(ctx, *else_graph, else_types, else_unset, then_types);
+  BranchOutputs then_out, else_out;
+  auto then_graph =
+      block_subgraph(ctx, *node.blocks()[0], "then_branch", lists, then_out, sequences, optionals);
+  auto else_graph =
+      block_subgraph(ctx, *node.blocks()[1], "else_branch", lists, else_out, sequences, optionals);
+  fill_unset_outputs(ctx, *then_graph, then_out, else_out.types);
+  fill_unset_outputs(ctx, *else_graph, else_out, then_out.types);
+  wrap_optional_outputs(ctx, *then_graph, then_out, else_out.types);
+  wrap_optional_outputs(ctx, *else_graph, else_out, then_out.types);
+  const auto& then_types = then_out.types;
+  const auto& else_types = else_out.types;
+  const auto& then_unset = then_out.unset;
+  const auto& else_unset = else_out.unset;
   std::vector<onnx::TypeProto> types;
   for (size_t i = 0; i < then_types.size(); ++i) {
     const bool then_real = std::find(then_unset.begin(), then_unset.end(), i) == then_unset.end();
@@ -416,18 +491,26 @@ Outputs if_node(SymbolicContext& ctx, const Node& node, bool sequences) {
   outs.resize(n);
   Outputs result;
   for (size_t i = 0; i < n; ++i) {
-    const bool sequence = ctx.builder().type_of(outs[i]) != nullptr &&
-                          ctx.builder().type_of(outs[i])->has_sequence_type();
-    result.push_back(sequence ? Lowered::sequence(outs[i]) : Lowered(outs[i]));
+    const auto* type = ctx.builder().type_of(outs[i]);
+    if (type != nullptr && type->has_sequence_type()) {
+      result.push_back(Lowered::sequence(outs[i]));
+    } else if (type != nullptr && type->has_optional_type()) {
+      result.push_back(Lowered::optional(outs[i]));
+    } else {
+      result.push_back(Lowered(outs[i]));
+    }
   }
   return result;
 }
 
 }  // namespace
 
-Outputs If_v9(SymbolicContext& ctx, const Node& node) { return if_node(ctx, node, false); }
+Outputs If_v9(SymbolicContext& ctx, const Node& node) { return if_node(ctx, node, false, false); }
 // Opset 13: If-13 returns sequences, so lists a branch changes become If outputs.
-Outputs If_v13(SymbolicContext& ctx, const Node& node) { return if_node(ctx, node, true); }
+Outputs If_v13(SymbolicContext& ctx, const Node& node) { return if_node(ctx, node, true, false); }
+// Opset 16: If-16 outputs may be optionals, so an Optional[Tensor] that is None on one branch is an
+// ONNX optional.
+Outputs If_v16(SymbolicContext& ctx, const Node& node) { return if_node(ctx, node, true, true); }
 
 // prim::Loop(int max_trip_count, bool start_condition, *carried) with body
 // block(int i, *carried) -> (bool continue, *carried).
@@ -500,6 +583,19 @@ namespace {
 
 // The variable a loop-carried value is in the source: the body's parameter keeps it where the
 // input is a temporary, without TorchScript's SSA suffix ("mask.9"); empty for a temporary.
+// The body's new value of an optional state of type `type`: an empty optional for None, a tensor
+// (in the state's dtype) wrapped.
+ValueName optional_state(SymbolicContext& ctx, const Lowered& value, const onnx::TypeProto& type) {
+  if (value.kind == Lowered::Kind::kOptional) return value.name;
+  const onnx::TypeProto& elem = type.optional_type().elem_type();
+  if (value.kind == Lowered::Kind::kNone) return ctx.emit("Optional", {}, {{"type", elem}});
+  if (value.kind != Lowered::Kind::kTensor)
+    ctx.fail_unsupported("a loop whose Optional state becomes a list");
+  ValueName t = value.name;
+  if (auto dtype = onnx_ir::torch_dtype(elem.tensor_type().elem_type())) t = ctx.cast(t, *dtype);
+  return ctx.emit("Optional", {t});
+}
+
 std::string source_variable_name(const torch::jit::Value& param, const torch::jit::Value& input) {
   std::string name = param.hasDebugName() ? param.debugName() : input.debugName();
   const size_t dot = name.rfind('.');
@@ -513,7 +609,7 @@ std::string source_variable_name(const torch::jit::Value& param, const torch::ji
 
 }  // namespace
 
-Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
+Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences, bool optionals) {
   const torch::jit::Block& body = *node.blocks()[0];
   const auto lists = mutated_values(body);
   if (auto count = unroll_count(ctx, node, lists)) return unrolled_loop(ctx, node, *count, lists);
@@ -527,6 +623,9 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
   }
   const ValueName start_cond = as_bool_condition(ctx, node.input(1));
   std::vector<ValueName> carried;
+  // Optional[Tensor] states that start as a tensor (opset 16 and later): ONNX optionals, which
+  // the body may set to None.
+  std::vector<bool> optional_carried;
   for (size_t i = 2; i < node.inputs().size(); ++i) {
     // An Optional state that is None before the first iteration and a tensor after it (a
     // recurrent memory) would change type from one iteration to the next.
@@ -539,6 +638,14 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
                            ": an Optional state the first iteration sets, and ONNX Loop-carried "
                            "values keep one type: start it as a tensor, or peel the first "
                            "iteration off the loop");
+    }
+    const Lowered initial_value = ctx.lowered(node.input(i));
+    optional_carried.push_back(optionals && is_optional_value(node.outputs()[i - 2]));
+    if (optional_carried.back()) {
+      carried.push_back(initial_value.kind == Lowered::Kind::kOptional
+                            ? initial_value.name
+                            : ctx.emit("Optional", {ctx.tensor(node.input(i))}));
+      continue;
     }
     carried.push_back(ctx.tensor(node.input(i)));
   }
@@ -578,7 +685,8 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
   for (const auto& c : carried) {
     const auto* t = g.type_of(c);
     carried_types.push_back(t != nullptr ? onnx_ir::relaxed_type(*t) : onnx::TypeProto());
-    params.emplace_back(g.add_input(g.fresh_name(c + "_in"), carried_types.back()));
+    const ValueName in = g.add_input(g.fresh_name(c + "_in"), carried_types.back());
+    params.push_back(optional_carried[params.size() - 1] ? Lowered::optional(in) : Lowered(in));
   }
   std::vector<onnx::TypeProto> list_types;
   for (size_t i = 0; i < lists.size(); ++i) {
@@ -592,6 +700,16 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
   std::vector<Lowered> outs = convert_block_tracking(ctx, body, params, lists, list_values);
   std::vector<onnx::TypeProto> out_types;
   for (size_t i = 0; i < outs.size(); ++i) {
+    if (i > 0 && optional_carried[i - 1]) {
+      const ValueName state = optional_state(ctx, outs[i], carried_types[i - 1]);
+      g.add_output(state, state);
+      out_types.push_back(carried_types[i - 1]);
+      continue;
+    }
+    if (outs[i].kind == Lowered::Kind::kNone && !optionals && i > 0 &&
+        is_optional_value(node.outputs()[i - 1])) {
+      ctx.needs_opset(16, "a loop whose body sets an Optional value to None (ONNX optional)");
+    }
     if (outs[i].kind != Lowered::Kind::kTensor) {
       ctx.fail_unsupported("a loop that carries a list or None is not supported yet");
     }
@@ -640,13 +758,20 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences) {
     ctx.bind(lists[i], is_list_value(lists[i]) ? Lowered::sequence(result) : Lowered(result));
   }
   results.resize(carried.size());
-  return Outputs(results.begin(), results.end());
+  Outputs out;
+  for (size_t i = 0; i < results.size(); ++i) {
+    out.push_back(optional_carried[i] ? Lowered::optional(results[i]) : Lowered(results[i]));
+  }
+  return out;
 }
 
 }  // namespace
 
-Outputs Loop_v9(SymbolicContext& ctx, const Node& node) { return loop(ctx, node, false); }
+Outputs Loop_v9(SymbolicContext& ctx, const Node& node) { return loop(ctx, node, false, false); }
 // Opset 13: Loop-13 carries sequences, so lists the body changes become loop-carried sequences.
-Outputs Loop_v13(SymbolicContext& ctx, const Node& node) { return loop(ctx, node, true); }
+Outputs Loop_v13(SymbolicContext& ctx, const Node& node) { return loop(ctx, node, true, false); }
+// Opset 16: Loop-16 carries optionals, so an Optional[Tensor] state the body may set to None is
+// one.
+Outputs Loop_v16(SymbolicContext& ctx, const Node& node) { return loop(ctx, node, true, true); }
 
 }  // namespace pt2onnx::sym

@@ -7,7 +7,9 @@ namespace pt2onnx::sym {
 
 Outputs If_v9(SymbolicContext& ctx, const Node& node);
 Outputs If_v13(SymbolicContext& ctx, const Node& node);
+Outputs If_v16(SymbolicContext& ctx, const Node& node);
 Outputs Loop_v9(SymbolicContext& ctx, const Node& node);
 Outputs Loop_v13(SymbolicContext& ctx, const Node& node);
+Outputs Loop_v16(SymbolicContext& ctx, const Node& node);
 
 }  // namespace pt2onnx::sym

@@ -119,6 +119,42 @@ Outputs isnot_v9(SymbolicContext& ctx, const Node& node) {
   return {ctx.scalar_constant(is_same_object(ctx, node) ? 0 : 1, c10::kBool)};
 }
 
+// Opset 16: a None check on an ONNX optional (an Optional[Tensor] that an if or loop makes None
+// or a tensor at run time) is OptionalHasElement; other operands are decided as before.
+namespace {
+std::optional<ValueName> optional_has_element(SymbolicContext& ctx, const Node& node) {
+  const Lowered a = ctx.lowered(node.input(0));
+  const Lowered b = ctx.lowered(node.input(1));
+  if (a.kind == Lowered::Kind::kOptional && b.kind == Lowered::Kind::kNone)
+    return ctx.emit("OptionalHasElement", {a.name});
+  if (b.kind == Lowered::Kind::kOptional && a.kind == Lowered::Kind::kNone)
+    return ctx.emit("OptionalHasElement", {b.name});
+  if (a.kind == Lowered::Kind::kOptional || b.kind == Lowered::Kind::kOptional)
+    ctx.fail_unsupported(
+        "`is` between an Optional value known only at run time and a value "
+        "other than None");
+  return std::nullopt;
+}
+}  // namespace
+
+Outputs is_v16(SymbolicContext& ctx, const Node& node) {
+  if (auto has = optional_has_element(ctx, node)) return {ctx.emit("Not", {*has})};
+  return is_v9(ctx, node);
+}
+
+Outputs isnot_v16(SymbolicContext& ctx, const Node& node) {
+  if (auto has = optional_has_element(ctx, node)) return {*has};
+  return isnot_v9(ctx, node);
+}
+
+// prim::unchecked_cast at opset 16: the tensor an ONNX optional holds (the cast follows a None
+// check, so the optional is not empty where it runs).
+Outputs unchecked_cast_v16(SymbolicContext& ctx, const Node& node) {
+  const Lowered value = ctx.lowered(node.input(0));
+  if (value.kind == Lowered::Kind::kOptional) return {ctx.emit("OptionalGetElement", {value.name})};
+  return {value};
+}
+
 // aten::__not__(bool) -> bool
 Outputs not_v9(SymbolicContext& ctx, const Node& node) {
   return {ctx.emit("Not", {ctx.cast(ctx.tensor(node.input(0)), c10::kBool)})};

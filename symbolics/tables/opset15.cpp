@@ -1,5 +1,6 @@
 // Opset 15: no lowering changes here; what the opset adds (Optional, CastLike, BatchNormalization's
-// training outputs) is not needed by any symbolic. The table exists so that every opset has one.
+// training outputs) is not needed by any symbolic, since If and Loop take optionals only from 16.
+// The table exists so that every opset has one.
 #include "symbolics/impl/all.h"
 #include "symbolics/tables/tables.h"
 

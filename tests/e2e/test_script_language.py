@@ -267,6 +267,56 @@ class IntRowsListedInAnIf(nn.Module):
         return torch.cat([rows, rows])
 
 
+# Optional[Tensor] values that an if or loop makes None or a tensor at run time (ONNX optional,
+# opset 16). onnxruntime-node returns an optional output only when it holds a tensor, so the
+# models that return one are run at sizes where it does; the others check for None themselves.
+class IfNoneOutput(nn.Module):
+    def forward(self, x) -> Optional[torch.Tensor]:
+        y: Optional[torch.Tensor] = x
+        if x.size(0) > 1:
+            y = None
+        return y
+
+
+class IfNoneInput(nn.Module):
+    def forward(self, x) -> Optional[torch.Tensor]:
+        y: Optional[torch.Tensor] = None
+        if x.size(0) > 1:
+            y = x * 2
+        return y
+
+
+class IfNoneChecked(nn.Module):
+    def forward(self, x):
+        y: Optional[torch.Tensor] = None
+        if x.size(0) > 1:
+            y = x * 3
+        if y is None:
+            return x - 1
+        return y + 1
+
+
+class LoopNoneOutput(nn.Module):
+    def forward(self, x) -> Optional[torch.Tensor]:
+        y: Optional[torch.Tensor] = x
+        for _ in range(x.size(0) - 3):
+            y = None
+        return y
+
+
+class LoopNoneChecked(nn.Module):
+    def forward(self, x):
+        y: Optional[torch.Tensor] = x
+        for i in range(x.size(0)):
+            if i == 2:
+                y = None
+            elif y is not None:
+                y = y * 2
+        if y is not None:
+            return y
+        return x - 5
+
+
 def encoder(batch_first):
     return nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 4, 32, batch_first=batch_first), 2)
 
@@ -321,6 +371,16 @@ CASES = [
      [[f32(2, 3)], [f32(4, 3)]], (9, 17)),
     ("optional_given", Optionals(), "script", ["--shape", "x:2x3", "--shape", "y:2x3", "--dynamic", "x:0", "--dynamic", "y:0"],
      [[f32(2, 3), f32(2, 3)], [f32(4, 3), f32(4, 3)]], (9, 17)),
+    ("if_none_output", IfNoneOutput(), "script", ["--shape", "x:1x3", "--dynamic", "x:0"],
+     [[f32(1, 3)], [f32(0, 3)]], (16, 17)),
+    ("if_none_input", IfNoneInput(), "script", ["--shape", "x:2x3", "--dynamic", "x:0"],
+     [[f32(2, 3)], [f32(4, 3)]], (16, 17)),
+    ("if_none_checked", IfNoneChecked(), "script", ["--shape", "x:1x3", "--dynamic", "x:0"],
+     [[f32(1, 3)], [f32(4, 3)]], (16, 17)),
+    ("loop_none_output", LoopNoneOutput(), "script", ["--shape", "x:2x3", "--dynamic", "x:0"],
+     [[f32(2, 3)], [f32(3, 3)]], (16, 17)),
+    ("loop_none_checked", LoopNoneChecked(), "script", ["--shape", "x:2x3", "--dynamic", "x:0"],
+     [[f32(2, 3)], [f32(5, 3)]], (16, 17)),
     ("environment_queries", EnvironmentQueries(), "script", ["--shape", "x:2", "--dynamic", "x:0"],
      [[f32(2)], [f32(5)]], (9, 17)),
     ("recurrent_scripted", Recurrent(), "script",
@@ -397,6 +457,18 @@ class ScriptLanguageTest(ConverterTest):
 
 
 class RefusalsTest(ConverterTest):
+    def test_optional_set_to_none_at_run_time_needs_opset_16(self):
+        for module in (IfNoneOutput(), IfNoneChecked(), LoopNoneOutput()):
+            with self.subTest(module=type(module).__name__):
+                pt = save_torchscript(module, self.path("optional.pt"))
+                out = self.path("optional.onnx")
+                proc = convert(pt, out, "--opset", 15, "--shape", "x:2x3", "--dynamic", "x:0",
+                               check=False)
+                self.assertEqual(proc.returncode, 4, proc.stderr)
+                self.assertIn("[needs-opset]", proc.stderr)
+                self.assertIn("--opset 16", proc.stderr)
+                self.assertFalse(out.exists())
+
     def test_exception_on_data_path_is_dropped_with_a_warning(self):
         pt = save_torchscript(RaisesOnData(), self.path("raise.pt"))
         out = self.path("raise.onnx")
