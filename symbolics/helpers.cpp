@@ -149,6 +149,14 @@ ValueName as_floating(SymbolicContext& ctx, const ValueName& x) {
   return ctx.cast(x, c10::kFloat);
 }
 
+ValueName positions_up_to(SymbolicContext& ctx, const ValueName& n) {
+  auto& g = ctx.builder();
+  const ValueName count = onnx_ops::unsqueeze(g, ctx.cast(n, c10::kLong), {0});
+  const ValueName trues =
+      ctx.emit("ConstantOfShape", {count}, {{"value", at::ones({1}, at::kBool)}});
+  return onnx_ops::squeeze(g, ctx.emit("NonZero", {trues}), {0});
+}
+
 ValueName slice_dynamic_keep_rank(SymbolicContext& ctx, const ValueName& x, const ValueName& starts,
                                   const ValueName& ends, const ValueName& axes,
                                   const ValueName& steps) {

@@ -60,6 +60,10 @@ ValueName vector_norm(SymbolicContext& ctx, const ValueName& x, double p,
 // default float type); floating tensors are returned unchanged.
 ValueName as_floating(SymbolicContext& ctx, const ValueName& x);
 
+// 0, 1, ..., n - 1 (int64) for a 0-d int64 n known only at run time, from opset 9, where there is
+// no Range: the indices of NonZero over n true values.
+ValueName positions_up_to(SymbolicContext& ctx, const ValueName& n);
+
 // onnx_ops::slice_dynamic, with the output typed as the input's element type and rank (ONNX's
 // Slice inference gives up on run-time bounds, which would lose the rank for later symbolics).
 ValueName slice_dynamic_keep_rank(SymbolicContext& ctx, const ValueName& x, const ValueName& starts,

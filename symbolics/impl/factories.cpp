@@ -311,30 +311,39 @@ std::optional<ValueName> known_hann(SymbolicContext& ctx, const Node& node, c10:
       at::hann_window(static_cast<int64_t>(*n), hann_periodic(ctx, node), at::kDouble).to(type));
 }
 
-}  // namespace
-
-// aten::linspace(Scalar start, Scalar end, int steps, *, dtype, ...): a constant; opset 9 has no
-// Range for run-time bounds.
-Outputs linspace_v9(SymbolicContext& ctx, const Node& node) {
-  if (auto k = known_linspace(ctx, node, dtype_or(ctx, node, c10::kFloat))) return {*k};
-  ctx.needs_opset(11, "linspace with bounds computed at run time (Range)");
-}
-
-// As linspace_v9; run-time bounds give start + i * (end - start) / (steps - 1) over
-// i = Range(0, steps), in double.
-Outputs linspace_v11(SymbolicContext& ctx, const Node& node) {
-  const auto type = dtype_or(ctx, node, c10::kFloat);
-  if (auto k = known_linspace(ctx, node, type)) return {*k};
+// Run-time linspace: start + i * (end - start) / (steps - 1) over the positions i (double).
+ValueName run_time_linspace(SymbolicContext& ctx, const Node& node, c10::ScalarType type,
+                            const ValueName& i) {
   ValueName start = ctx.cast(ctx.input(node, "start"), c10::kDouble);
   ValueName end = ctx.cast(ctx.input(node, "end"), c10::kDouble);
   ValueName steps = ctx.cast(ctx.input(node, "steps"), c10::kDouble);
   ValueName one = ctx.scalar_constant(1.0, c10::kDouble);
-  ValueName i = ctx.emit("Range", {ctx.scalar_constant(0.0, c10::kDouble), steps, one});
   ValueName denom = ctx.emit("Max", {ctx.emit("Sub", {steps, one}), one});
   ValueName delta = ctx.emit("Div", {ctx.emit("Sub", {end, start}), denom});
   ValueName out = ctx.emit("Add", {start, ctx.emit("Mul", {i, delta})});
   if (c10::isIntegralType(type, false)) out = ctx.emit("Floor", {out});
-  return {ctx.cast(out, type)};
+  return ctx.cast(out, type);
+}
+
+}  // namespace
+
+// aten::linspace(Scalar start, Scalar end, int steps, *, dtype, ...): a constant for known
+// arguments; run-time ones over the positions of NonZero (opset 9 has no Range).
+Outputs linspace_v9(SymbolicContext& ctx, const Node& node) {
+  const auto type = dtype_or(ctx, node, c10::kFloat);
+  if (auto k = known_linspace(ctx, node, type)) return {*k};
+  const ValueName i = positions_up_to(ctx, ctx.input(node, "steps"));
+  return {run_time_linspace(ctx, node, type, ctx.cast(i, c10::kDouble))};
+}
+
+// As linspace_v9, the positions from Range(0, steps).
+Outputs linspace_v11(SymbolicContext& ctx, const Node& node) {
+  const auto type = dtype_or(ctx, node, c10::kFloat);
+  if (auto k = known_linspace(ctx, node, type)) return {*k};
+  const ValueName steps = ctx.cast(ctx.input(node, "steps"), c10::kDouble);
+  const ValueName i = ctx.emit("Range", {ctx.scalar_constant(0.0, c10::kDouble), steps,
+                                         ctx.scalar_constant(1.0, c10::kDouble)});
+  return {run_time_linspace(ctx, node, type, i)};
 }
 
 // aten::hann_window(int window_length, *, dtype...) / hann_window.periodic(n, bool periodic, ...):

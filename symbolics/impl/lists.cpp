@@ -325,13 +325,12 @@ Outputs __derive_index_v9(SymbolicContext& ctx, const Node& node) {
 }
 
 // aten::_dim_arange(Tensor like, int dim) -> Tensor: arange(like.size(dim)) as int64. Opset 9 has
-// no Range: only a static size works there.
+// no Range: a run-time size takes the positions of NonZero.
 Outputs _dim_arange_v9(SymbolicContext& ctx, const Node& node) {
   const ValueName like = ctx.input(node, "like");
   const int64_t dim = wrap_dim(ctx, ctx.const_int(node, "dim"), like);
-  auto size = static_dim(ctx, like, dim);
-  if (!size) ctx.needs_opset(11, "arange over a size known only at run time (Range)");
-  return {ctx.constant(at::arange(*size, at::kLong))};
+  if (auto size = static_dim(ctx, like, dim)) return {ctx.constant(at::arange(*size, at::kLong))};
+  return {positions_up_to(ctx, onnx_ops::dim_size(ctx.builder(), like, dim))};
 }
 
 // Opset 11: Range(0, Shape(like)[dim], 1).

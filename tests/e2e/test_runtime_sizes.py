@@ -109,6 +109,14 @@ class Tensordot(torch.nn.Module):
         return torch.tensordot(x, y, 2), torch.tensordot(x, y, ([0], [3]))
 
 
+class RangesRunTime(torch.nn.Module):
+    """Ranges over run-time sizes; opset 9 has no Range."""
+
+    def forward(self, x):
+        return (torch.linspace(-1.0, 3.0, x.size(0)), torch._dim_arange(x, 1),
+                torch.linspace(0, x.size(1), x.size(0) + 1, dtype=torch.int64))
+
+
 class DiagonalDynamic(torch.nn.Module):
     def forward(self, x):
         return (torch.diagonal(x), torch.diagonal(x, -1), torch.diagonal(x, 2, 1, 3),
@@ -194,6 +202,8 @@ for mode in ("script", "trace"):
         (f"tensordot_{mode}", Tensordot(), mode,
          shape_flags(X, f32(2, 5, 3, 4), "0,1,2,3") + shape_flags("y", f32(3, 4, 9, 2), "0,1,2,3"),
          [[f32(2, 5, 3, 4), f32(3, 4, 9, 2)], [f32(3, 6, 2, 5), f32(2, 5, 4, 3)]], (9, 17)),
+        (f"ranges_run_time_{mode}", RangesRunTime(), mode, shape_flags(X, f32(3, 4), "0,1"),
+         [[f32(3, 4)], [f32(6, 2)]], (9, 11, 17)),
         (f"diagonal_dynamic_{mode}", DiagonalDynamic(), mode,
          shape_flags(X, f32(2, 4, 5, 2), "0,1,2,3"), [[f32(2, 4, 5, 2)], [f32(5, 6, 7, 8)]],
          (9, 13, 17)),
