@@ -72,14 +72,17 @@ std::vector<int64_t> ceil_mode_pads(SymbolicContext& ctx, const ValueName& x,
                                     const std::vector<int64_t>& kernel,
                                     const std::vector<int64_t>& stride,
                                     const std::vector<int64_t>& padding) {
-  auto shape = ctx.static_shape(x);
-  if (!shape)
-    ctx.fail_unsupported(
-        "pooling with ceil_mode=True at opset 9 needs static spatial sizes (give --shape)");
   const size_t n = kernel.size();
+  const int64_t rank = ctx.require_rank(x);
   std::vector<int64_t> begin = padding, end = padding;
   for (size_t i = 0; i < n; ++i) {
-    const int64_t in = (*shape)[shape->size() - n + i];
+    const auto size = static_dim(ctx, x, rank - static_cast<int64_t>(n - i));
+    if (!size) {
+      ctx.fail_unsupported(
+          "pooling with ceil_mode=True at opset 9 needs static spatial sizes (give --shape, and "
+          "leave the spatial axes out of --dynamic)");
+    }
+    const int64_t in = *size;
     const int64_t span = in + 2 * padding[i] - kernel[i];
     int64_t out = (span + stride[i] - 1) / stride[i] + 1;
     if ((out - 1) * stride[i] >= in + padding[i]) --out;  // the last window starts inside

@@ -117,6 +117,14 @@ class RangesRunTime(torch.nn.Module):
                 torch.linspace(0, x.size(1), x.size(0) + 1, dtype=torch.int64))
 
 
+class PoolCeilDynamicBatch(torch.nn.Module):
+    """ceil_mode pooling with batch and channels dynamic: opset 9 pads the static spatial axes."""
+
+    def forward(self, x):
+        return (F.avg_pool3d(x, 3, 2, ceil_mode=True), F.max_pool3d(x, 2, 2, ceil_mode=True),
+                F.avg_pool3d(x, 3, 2, 1, ceil_mode=True))
+
+
 class DiagonalDynamic(torch.nn.Module):
     def forward(self, x):
         return (torch.diagonal(x), torch.diagonal(x, -1), torch.diagonal(x, 2, 1, 3),
@@ -204,6 +212,9 @@ for mode in ("script", "trace"):
          [[f32(2, 5, 3, 4), f32(3, 4, 9, 2)], [f32(3, 6, 2, 5), f32(2, 5, 4, 3)]], (9, 17)),
         (f"ranges_run_time_{mode}", RangesRunTime(), mode, shape_flags(X, f32(3, 4), "0,1"),
          [[f32(3, 4)], [f32(6, 2)]], (9, 11, 17)),
+        (f"pool_ceil_dynamic_batch_{mode}", PoolCeilDynamicBatch(), mode,
+         shape_flags(X, f32(2, 3, 7, 6, 5), "0,1"), [[f32(2, 3, 7, 6, 5)], [f32(3, 2, 7, 6, 5)]],
+         (9, 11)),
         (f"diagonal_dynamic_{mode}", DiagonalDynamic(), mode,
          shape_flags(X, f32(2, 4, 5, 2), "0,1,2,3"), [[f32(2, 4, 5, 2)], [f32(5, 6, 7, 8)]],
          (9, 13, 17)),
