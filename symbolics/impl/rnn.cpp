@@ -277,10 +277,22 @@ Outputs pad_packed(SymbolicContext& ctx, const Node& node, bool run_time_lengths
   ValueName x = ctx.input(node, "data");
   if (ctx.require_rank(x) != 3) ctx.fail_unsupported("pad_packed_sequence of data not 3-d");
   std::optional<ValueName> fitted = fit_steps_static(ctx, x, node);
+  if (!fitted && !run_time_lengths) {
+    // Before opset 11, Pad and Slice take no run-time amounts: total_length zero steps are
+    // concatenated after the input's, and the first total_length steps gathered.
+    auto& g = ctx.builder();
+    const ValueName total = ctx.emit(
+        "Reshape",
+        {ctx.cast(ctx.tensor(ctx.arg(node, "total_length")), c10::kLong), ctx.ints_constant({})});
+    const ValueName rest = onnx_ops::slice(g, ctx.emit("Shape", {x}), {0}, {1}, {3});
+    const ValueName zeros_shape =
+        ctx.emit("Concat", {onnx_ops::unsqueeze(g, total, {0}), rest}, {{"axis", 0}});
+    const at::Tensor zero = at::zeros({1}, at::TensorOptions().dtype(ctx.require_dtype(x)));
+    const ValueName zeros = ctx.emit("ConstantOfShape", {zeros_shape}, {{"value", zero}});
+    const ValueName padded = ctx.emit("Concat", {x, zeros}, {{"axis", 0}});
+    fitted = ctx.emit("Gather", {padded, positions_up_to(ctx, total)}, {{"axis", 0}});
+  }
   if (!fitted) {
-    if (!run_time_lengths) {
-      ctx.needs_opset(11, "pad_packed_sequence to a number of steps known only at run time");
-    }
     ValueName total = ctx.emit(
         "Reshape",
         {ctx.cast(ctx.tensor(ctx.arg(node, "total_length")), c10::kLong), ctx.ints_constant({1})});
