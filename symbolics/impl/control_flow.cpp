@@ -596,6 +596,21 @@ ValueName optional_state(SymbolicContext& ctx, const Lowered& value, const onnx:
   return ctx.emit("Optional", {t});
 }
 
+// The type of an Optional state that starts as None, where the body sets it to a tensor defined
+// before the loop (`y = x`): known before the body is converted, which the body's input needs.
+std::optional<onnx::TypeProto> optional_state_from_outside(SymbolicContext& ctx,
+                                                           const torch::jit::Block& body,
+                                                           size_t output) {
+  const torch::jit::Value* v = body.outputs()[output];
+  if (defined_inside(v, &body)) return std::nullopt;
+  const Lowered l = ctx.lowered(v);
+  if (l.kind != Lowered::Kind::kTensor) return std::nullopt;
+  const auto* type = ctx.builder().type_of(l.name);
+  if (type == nullptr || !type->has_tensor_type() || type->tensor_type().elem_type() == 0)
+    return std::nullopt;
+  return *type;
+}
+
 std::string source_variable_name(const torch::jit::Value& param, const torch::jit::Value& input) {
   std::string name = param.hasDebugName() ? param.debugName() : input.debugName();
   const size_t dot = name.rfind('.');
@@ -630,8 +645,14 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences, bool option
     // An Optional state that is None before the first iteration and a tensor after it (a
     // recurrent memory) would change type from one iteration to the next.
     const auto initial = torch::jit::toIValue(node.input(i));  // a constant, read without lowering
+    const bool optional_state_value = optionals && is_optional_value(node.outputs()[i - 2]);
     if (node.input(i)->type()->kind() == c10::TypeKind::NoneType ||
         (initial && initial->isNone())) {
+      if (auto elem = optional_state_from_outside(ctx, body, i - 1); elem && optional_state_value) {
+        optional_carried.push_back(true);
+        carried.push_back(ctx.emit("Optional", {}, {{"type", *elem}}));
+        continue;
+      }
       const std::string name = source_variable_name(*body.inputs()[i - 1], *node.input(i));
       ctx.fail_unsupported("the loop carries a value that is None before its first iteration" +
                            (name.empty() ? std::string() : " (`" + name + "`)") +
@@ -640,7 +661,7 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences, bool option
                            "iteration off the loop");
     }
     const Lowered initial_value = ctx.lowered(node.input(i));
-    optional_carried.push_back(optionals && is_optional_value(node.outputs()[i - 2]));
+    optional_carried.push_back(optional_state_value);
     if (optional_carried.back()) {
       carried.push_back(initial_value.kind == Lowered::Kind::kOptional
                             ? initial_value.name

@@ -304,6 +304,24 @@ class LoopNoneOutput(nn.Module):
         return y
 
 
+class LoopNoneInput(nn.Module):
+    def forward(self, x) -> Optional[torch.Tensor]:
+        y: Optional[torch.Tensor] = None
+        for _ in range(x.size(0)):
+            y = x
+        return y
+
+
+class LoopNoneInputChecked(nn.Module):
+    def forward(self, x):
+        y: Optional[torch.Tensor] = None
+        for _ in range(x.size(0)):
+            y = x
+        if y is None:
+            return x - 1
+        return y * 2
+
+
 class LoopNoneChecked(nn.Module):
     def forward(self, x):
         y: Optional[torch.Tensor] = x
@@ -379,6 +397,10 @@ CASES = [
      [[f32(1, 3)], [f32(4, 3)]], (16, 17)),
     ("loop_none_output", LoopNoneOutput(), "script", ["--shape", "x:2x3", "--dynamic", "x:0"],
      [[f32(2, 3)], [f32(3, 3)]], (16, 17)),
+    ("loop_none_input", LoopNoneInput(), "script", ["--shape", "x:2x3", "--dynamic", "x:0"],
+     [[f32(1, 3)], [f32(3, 3)]], (16, 17)),
+    ("loop_none_input_checked", LoopNoneInputChecked(), "script",
+     ["--shape", "x:2x3", "--dynamic", "x:0"], [[f32(0, 3)], [f32(3, 3)]], (16, 17)),
     ("loop_none_checked", LoopNoneChecked(), "script", ["--shape", "x:2x3", "--dynamic", "x:0"],
      [[f32(2, 3)], [f32(5, 3)]], (16, 17)),
     ("environment_queries", EnvironmentQueries(), "script", ["--shape", "x:2", "--dynamic", "x:0"],
