@@ -469,16 +469,14 @@ Outputs if_node(SymbolicContext& ctx, const Node& node, bool sequences, bool opt
   fill_unset_outputs(ctx, *else_graph, else_out, then_out.types);
   wrap_optional_outputs(ctx, *then_graph, then_out, else_out.types);
   wrap_optional_outputs(ctx, *else_graph, else_out, then_out.types);
-  const auto& then_types = then_out.types;
-  const auto& else_types = else_out.types;
-  const auto& then_unset = then_out.unset;
-  const auto& else_unset = else_out.unset;
+  const auto is_unset = [](const BranchOutputs& branch, size_t i) {
+    return std::find(branch.unset.begin(), branch.unset.end(), i) != branch.unset.end();
+  };
   std::vector<onnx::TypeProto> types;
-  for (size_t i = 0; i < then_types.size(); ++i) {
-    const bool then_real = std::find(then_unset.begin(), then_unset.end(), i) == then_unset.end();
-    const bool else_real = std::find(else_unset.begin(), else_unset.end(), i) == else_unset.end();
-    const onnx::TypeProto* a = then_real ? &then_types[i] : nullptr;
-    const onnx::TypeProto* b = else_real && i < else_types.size() ? &else_types[i] : nullptr;
+  for (size_t i = 0; i < then_out.types.size(); ++i) {
+    const onnx::TypeProto* a = is_unset(then_out, i) ? nullptr : &then_out.types[i];
+    const onnx::TypeProto* b =
+        !is_unset(else_out, i) && i < else_out.types.size() ? &else_out.types[i] : nullptr;
     types.push_back(merged_type(a != nullptr ? a : b, a != nullptr ? b : nullptr));
   }
   auto outs = ctx.builder().emit_typed(
@@ -581,8 +579,6 @@ Outputs unrolled_loop(SymbolicContext& ctx, const Node& node, int64_t count,
 
 namespace {
 
-// The variable a loop-carried value is in the source: the body's parameter keeps it where the
-// input is a temporary, without TorchScript's SSA suffix ("mask.9"); empty for a temporary.
 // The body's new value of an optional state of type `type`: an empty optional for None, a tensor
 // (in the state's dtype) wrapped.
 ValueName optional_state(SymbolicContext& ctx, const Lowered& value, const onnx::TypeProto& type) {
@@ -611,6 +607,8 @@ std::optional<onnx::TypeProto> optional_state_from_outside(SymbolicContext& ctx,
   return *type;
 }
 
+// The variable a loop-carried value is in the source: the body's parameter keeps it where the
+// input is a temporary, without TorchScript's SSA suffix ("mask.9"); empty for a temporary.
 std::string source_variable_name(const torch::jit::Value& param, const torch::jit::Value& input) {
   std::string name = param.hasDebugName() ? param.debugName() : input.debugName();
   const size_t dot = name.rfind('.');
@@ -638,8 +636,8 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences, bool option
   }
   const ValueName start_cond = as_bool_condition(ctx, node.input(1));
   std::vector<ValueName> carried;
-  // Optional[Tensor] states that start as a tensor (opset 16 and later): ONNX optionals, which
-  // the body may set to None.
+  // Optional[Tensor] states (opset 16 and later): ONNX optionals, which the body may set to None
+  // or to a tensor.
   std::vector<bool> optional_carried;
   for (size_t i = 2; i < node.inputs().size(); ++i) {
     // An Optional state that is None before the first iteration and a tensor after it (a
@@ -648,7 +646,9 @@ Outputs loop(SymbolicContext& ctx, const Node& node, bool sequences, bool option
     const bool optional_state_value = optionals && is_optional_value(node.outputs()[i - 2]);
     if (node.input(i)->type()->kind() == c10::TypeKind::NoneType ||
         (initial && initial->isNone())) {
-      if (auto elem = optional_state_from_outside(ctx, body, i - 1); elem && optional_state_value) {
+      auto elem =
+          optional_state_value ? optional_state_from_outside(ctx, body, i - 1) : std::nullopt;
+      if (elem) {
         optional_carried.push_back(true);
         carried.push_back(ctx.emit("Optional", {}, {{"type", *elem}}));
         continue;

@@ -243,7 +243,6 @@ Outputs arange_v9(SymbolicContext& ctx, const Node& node) {
   const auto type = arange_type(ctx, node, r);
   const bool integral = integral_bounds(ctx, r);
   if (auto k = known_range(ctx, r, type, integral)) return {*k};
-  auto& g = ctx.builder();
   const c10::ScalarType calc = values_truncated(ctx, r, type) ? c10::kLong : c10::kDouble;
   const c10::ScalarType counted = counts_truncated(ctx, r, type) ? c10::kLong : c10::kDouble;
   auto as_counted = [&](const torch::jit::Value* v, double fallback) {
@@ -252,10 +251,9 @@ Outputs arange_v9(SymbolicContext& ctx, const Node& node) {
   ValueName start = as_counted(r.start, 0);
   ValueName end = as_counted(r.end, 0);
   ValueName step = as_counted(r.step, 1);
-  ValueName count = ctx.emit("Ceil", {ctx.emit("Div", {ctx.emit("Sub", {end, start}), step})});
-  count = ctx.cast(onnx_ops::unsqueeze(g, count, {0}), c10::kLong);
-  ValueName ones = filled(ctx, count, 1.0, c10::kBool);
-  ValueName idx = onnx_ops::squeeze(g, ctx.emit("NonZero", {ones}), {0});
+  const ValueName count =
+      ctx.emit("Ceil", {ctx.emit("Div", {ctx.emit("Sub", {end, start}), step})});
+  const ValueName idx = positions_up_to(ctx, count);
   ValueName out =
       ctx.emit("Add", {ctx.emit("Mul", {ctx.cast(idx, calc), bound(ctx, r.step, 1, calc)}),
                        bound(ctx, r.start, 0, calc)});
